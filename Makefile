@@ -1,0 +1,33 @@
+# Everything a fresh machine needs, in two commands: `make run` and `make test`.
+SHELL := /bin/bash
+TEMPORAL_CLI_VERSION := v1.5.1
+export TEMPORAL_CLI := $(CURDIR)/bin/temporal
+GO ?= go
+
+.PHONY: run test build lint postgres bench clean
+
+## run: API + worker + Temporal dev server (UI on http://localhost:8233) + a migrated database
+run: postgres bin/temporal build
+	./bin/keyclic dev
+
+## test: every test, against real Postgres/PostGIS and a real Temporal dev server
+test: postgres bin/temporal
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 20m ./...
+
+build:
+	$(GO) build -o bin/keyclic ./cmd/keyclic
+
+postgres:
+	./scripts/ensure-postgres.sh
+
+# The Temporal CLI (dev server with UI), pinned; the first build takes about six minutes.
+bin/temporal:
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
+
+lint:
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest ./...
+
+clean:
+	rm -rf bin var

@@ -1,0 +1,25 @@
+// Package activities holds the Temporal activities: the only code workflows run that touches
+// the outside world (Postgres, email, HTTP). Each is idempotent: a retry never applies twice.
+package activities
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/keyclic/keyclic/store"
+)
+
+// Settings are the activity-side parts of the configuration.
+type Settings struct {
+	PasswordResetURL string // fallback when the application has none
+}
+
+// Activities holds the dependencies every activity method uses. Workflows reference the methods
+// through a nil *Activities, so names and types are checked at compile time.
+type Activities struct {
+	Store    *store.Store
+	Mailer   Mailer
+	Settings Settings
+	Log      *slog.Logger
+	Now      func() time.Time
+}

@@ -1,0 +1,59 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/sendgrid/sendgrid-go"
+	"github.com/sendgrid/sendgrid-go/helpers/mail"
+
+	"github.com/keyclic/keyclic/store"
+)
+
+// Mailer hands one message to an email provider and returns the provider's message id.
+type Mailer interface {
+	Send(ctx context.Context, e store.Email) (providerID string, err error)
+	// Records reports whether the mailer only records (the emails table is then the delivery).
+	Records() bool
+}
+
+// RecordingMailer delivers nothing: the email row in Postgres and a log line are the delivery.
+// It is the default when no SendGrid key is configured, so the service works on a laptop.
+type RecordingMailer struct{ Log *slog.Logger }
+
+func (m RecordingMailer) Send(_ context.Context, e store.Email) (string, error) {
+	m.Log.Info("email recorded (no SENDGRID_API_KEY)", "to", e.To, "template", e.Template, "subject", e.Subject, "key", e.IdempotencyKey)
+	return "", nil
+}
+
+func (RecordingMailer) Records() bool { return true }
+
+// SendGridMailer sends through SendGrid's v3 API.
+type SendGridMailer struct {
+	APIKey   string
+	Host     string // https://api.sendgrid.com, or a local fake
+	From     string
+	FromName string
+}
+
+func (m SendGridMailer) Send(ctx context.Context, e store.Email) (string, error) {
+	msg := mail.NewSingleEmail(mail.NewEmail(m.FromName, m.From), e.Subject, mail.NewEmail("", e.To), e.TextBody, e.HTMLBody)
+	req := sendgrid.GetRequest(m.APIKey, "/v3/mail/send", m.Host)
+	req.Method = http.MethodPost
+	req.Body = mail.GetRequestBody(msg)
+	resp, err := sendgrid.MakeRequestWithContext(ctx, req)
+	if err != nil {
+		return "", fmt.Errorf("sendgrid: %w", err)
+	}
+	if resp.StatusCode/100 != 2 {
+		return "", fmt.Errorf("sendgrid: status %d: %.200s", resp.StatusCode, resp.Body)
+	}
+	if ids := resp.Headers["X-Message-Id"]; len(ids) > 0 {
+		return ids[0], nil
+	}
+	return "", nil
+}
+
+func (SendGridMailer) Records() bool { return false }

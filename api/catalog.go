@@ -1,0 +1,101 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
+)
+
+func (s *Server) applicationRoutes(g *gin.RouterGroup) {
+	g.GET("/applications/:token", s.getApplication)
+}
+
+func (s *Server) businessActivityRoutes(g *gin.RouterGroup) {
+	g.GET("/businessactivities", s.listBusinessActivities)
+	g.GET("/businessactivities/:businessActivity", s.getBusinessActivity)
+}
+
+type applicationJSON struct {
+	resource
+	Name    string `json:"name"`
+	Token   string `json:"token"`
+	Version string `json:"version"`
+	Links   Links  `json:"_links"`
+}
+
+func applicationLink(a domain.Application) *Link {
+	return link("/applications/"+a.Token, "token", a.Token)
+}
+
+// getApplication describes the caller's application; other applications are not visible.
+func (s *Server) getApplication(c *gin.Context) {
+	app := appOf(c)
+	if c.Param("token") != app.Token {
+		s.fail(c, domain.NotFound())
+		return
+	}
+	hal(c, http.StatusOK, applicationJSON{
+		resource: newResource("Application", app.ID.String(), app.CreatedAt, app.UpdatedAt),
+		Name:     app.Name, Token: app.Token, Version: app.Version,
+		Links: Links{"self": applicationLink(app)},
+	})
+}
+
+type businessActivityJSON struct {
+	resource
+	Name           string          `json:"name"`
+	AlternateName  string          `json:"alternateName"`
+	MetadataSchema json.RawMessage `json:"metadataSchema"`
+	Links          Links           `json:"_links"`
+}
+
+func businessActivityLink(id uuid.UUID) *Link {
+	return link("/businessactivities/"+id.String(), "businessActivity", id.String())
+}
+
+func renderBusinessActivity(b domain.BusinessActivity) businessActivityJSON {
+	return businessActivityJSON{
+		resource: newResource("BusinessActivity", b.ID.String(), b.CreatedAt, b.UpdatedAt),
+		Name:     b.Name, AlternateName: b.AlternateName, MetadataSchema: b.MetadataSchema,
+		Links: Links{"self": businessActivityLink(b.ID)},
+	}
+}
+
+func (s *Server) listBusinessActivities(c *gin.Context) {
+	q := newQuery(c)
+	f := store.BusinessActivityFilter{ApplicationID: appOf(c).ID, Organization: q.uuid("organization"), Point: q.point()}
+	p := q.page()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	list, total, err := s.store.BusinessActivities(c, f, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items := make([]businessActivityJSON, len(list))
+	for i, b := range list {
+		items[i] = renderBusinessActivity(b)
+	}
+	hal(c, http.StatusOK, renderPage(c, p, total, items))
+}
+
+func (s *Server) getBusinessActivity(c *gin.Context) {
+	id, err := pathID(c, "businessActivity")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	b, err := s.store.BusinessActivity(c, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderBusinessActivity(b))
+}

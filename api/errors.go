@@ -1,0 +1,86 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/internal/failure"
+)
+
+const vndContext = "https://github.com/blongden/vnd.error"
+
+type vndError struct {
+	Context  string      `json:"@context"`
+	Type     string      `json:"@type"`
+	Message  string      `json:"message"`
+	Path     string      `json:"path,omitempty"`
+	Total    *int        `json:"total,omitempty"`
+	Embedded *vndErrList `json:"_embedded,omitempty"`
+}
+
+type vndErrList struct {
+	Errors []vndError `json:"errors"`
+}
+
+var statusOf = map[domain.Kind]int{
+	domain.KindInvalid:      http.StatusBadRequest,
+	domain.KindUnauthorized: http.StatusUnauthorized,
+	domain.KindForbidden:    http.StatusForbidden,
+	domain.KindNotFound:     http.StatusNotFound,
+	domain.KindConflict:     http.StatusConflict,
+	domain.KindGone:         http.StatusGone,
+	domain.KindUnavailable:  http.StatusServiceUnavailable,
+	domain.KindInternal:     http.StatusInternalServerError,
+}
+
+// classify turns any error into a domain error: domain errors pass through, Temporal failures
+// carrying one are unwrapped, an unreachable dependency is "unavailable", the rest is internal.
+func classify(err error) *domain.Error {
+	if de, ok := domain.AsError(err); ok {
+		return de
+	}
+	if de := failure.FromTemporal(err); de != nil {
+		return de
+	}
+	var unavailable *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	if errors.As(err, &unavailable) || errors.As(err, &deadline) || errors.Is(err, context.DeadlineExceeded) {
+		return &domain.Error{Kind: domain.KindUnavailable, Msg: domain.Msg(domain.MsgUnavailable)}
+	}
+	return &domain.Error{Kind: domain.KindInternal, Msg: domain.Msg(domain.MsgInternal)}
+}
+
+// fail answers with the vnd.error form of err. Unexpected errors are logged with the request's
+// details and answered with a generic message: internals never reach the client.
+func (s *Server) fail(c *gin.Context, err error) {
+	de := classify(err)
+	status := statusOf[de.Kind]
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		s.log.ErrorContext(c.Request.Context(), "request failed", "method", c.Request.Method, "route", c.FullPath(), "error", err)
+	}
+	c.Header("Content-Type", "application/vnd.error+json; charset=utf-8")
+	c.AbortWithStatusJSON(status, renderError(de, langOf(c)))
+	_ = c.Error(err)
+}
+
+func renderError(de *domain.Error, lang domain.Lang) vndError {
+	items := make([]vndError, 0, len(de.Violations)+1)
+	for _, v := range de.Violations {
+		items = append(items, vndError{Context: vndContext, Type: "Error", Message: v.Msg.In(lang), Path: v.Path})
+	}
+	typ := "ValidationError"
+	if len(items) == 0 {
+		typ = "Error"
+		items = append(items, vndError{Context: vndContext, Type: "Error", Message: de.Msg.In(lang)})
+	}
+	total := len(items)
+	return vndError{Context: vndContext, Type: typ, Message: de.Msg.In(lang), Total: &total, Embedded: &vndErrList{Errors: items}}
+}

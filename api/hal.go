@@ -1,0 +1,102 @@
+package api
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/keyclic/keyclic/domain"
+)
+
+// Link is a HAL link with the IRI template mapping Keyclic clients use to read ids.
+type Link struct {
+	Href        string       `json:"href"`
+	IriTemplate *iriTemplate `json:"iriTemplate,omitempty"`
+}
+
+type iriTemplate struct {
+	Mapping map[string]string `json:"mapping"`
+}
+
+// link builds a link to path; mapping names the ids in it ("organization": "<id>").
+func link(path string, mapping ...string) *Link {
+	l := &Link{Href: path}
+	if len(mapping) > 0 {
+		m := make(map[string]string, len(mapping)/2)
+		for i := 0; i+1 < len(mapping); i += 2 {
+			m[mapping[i]] = mapping[i+1]
+		}
+		l.IriTemplate = &iriTemplate{Mapping: m}
+	}
+	return l
+}
+
+// Links is a resource's _links; nil links are left out.
+type Links map[string]*Link
+
+// isoTime renders times as ISO 8601 with an explicit offset, as Keyclic clients parse them.
+type isoTime time.Time
+
+func (t isoTime) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + time.Time(t).UTC().Format("2006-01-02T15:04:05.000000-07:00") + `"`), nil
+}
+
+func isoPtr(t *time.Time) *isoTime {
+	if t == nil {
+		return nil
+	}
+	v := isoTime(*t)
+	return &v
+}
+
+// resource carries the fields every resource shares.
+type resource struct {
+	Type      string  `json:"type"`
+	ID        string  `json:"id"`
+	CreatedAt isoTime `json:"createdAt"`
+	UpdatedAt isoTime `json:"updatedAt"`
+}
+
+func newResource(typ, id string, created, updated time.Time) resource {
+	return resource{Type: typ, ID: id, CreatedAt: isoTime(created), UpdatedAt: isoTime(updated)}
+}
+
+// collection is a HAL page.
+type collection struct {
+	Page     int                    `json:"page"`
+	Limit    int                    `json:"limit"`
+	Pages    int                    `json:"pages"`
+	Total    int                    `json:"total"`
+	Links    Links                  `json:"_links"`
+	Embedded map[string]interface{} `json:"_embedded"`
+}
+
+// renderPage builds the page of items with self/first/last/next/previous links that keep the
+// request's filters.
+func renderPage[T any](c *gin.Context, p domain.Page, total int, items []T) collection {
+	pages := p.Pages(total)
+	href := func(n int) *Link {
+		q := url.Values{}
+		for k, v := range c.Request.URL.Query() {
+			q[k] = v
+		}
+		q.Set("page", strconv.Itoa(n))
+		q.Set("limit", strconv.Itoa(p.Limit))
+		return &Link{Href: fmt.Sprintf("%s?%s", c.Request.URL.Path, q.Encode())}
+	}
+	links := Links{"self": href(p.Page), "first": href(1), "last": href(pages)}
+	if p.Page < pages {
+		links["next"] = href(p.Page + 1)
+	}
+	if p.Page > 1 {
+		links["previous"] = href(p.Page - 1)
+	}
+	if items == nil {
+		items = []T{}
+	}
+	return collection{Page: p.Page, Limit: p.Limit, Pages: pages, Total: total, Links: links,
+		Embedded: map[string]interface{}{"items": items}}
+}

@@ -1,0 +1,67 @@
+package api
+
+import (
+	"bytes"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/image/draw"
+
+	"github.com/keyclic/keyclic/domain"
+)
+
+// imageLink points at an image endpoint with a default size; clients replace width and height.
+func imageLink(base, name, id string) *Link {
+	return link(base+"/200/200", name, id, "width", "200", "height", "200")
+}
+
+// sendResized answers with the image scaled to fit in the requested box, keeping its aspect ratio
+// and never enlarging it.
+func (s *Server) sendResized(c *gin.Context, img domain.Image) {
+	var vs domain.Violations
+	w, h := dimension(c, "width", &vs), dimension(c, "height", &vs)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := resize(img, w, h)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "private, max-age=300")
+	c.Data(http.StatusOK, img.ContentType, out)
+}
+
+func dimension(c *gin.Context, name string, vs *domain.Violations) int {
+	n, err := strconv.Atoi(c.Param(name))
+	if err != nil || n < 1 || n > domain.MaxResizeSide {
+		vs.Add(name, domain.MsgInvalidImageSize, domain.MaxResizeSide)
+	}
+	return n
+}
+
+func resize(img domain.Image, maxW, maxH int) ([]byte, error) {
+	scale := min(float64(maxW)/float64(img.Width), float64(maxH)/float64(img.Height))
+	if scale >= 1 {
+		return img.Data, nil
+	}
+	src, _, err := image.Decode(bytes.NewReader(img.Data))
+	if err != nil {
+		return nil, err
+	}
+	w, h := max(1, int(float64(img.Width)*scale+0.5)), max(1, int(float64(img.Height)*scale+0.5))
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Over, nil)
+	var b bytes.Buffer
+	if img.ContentType == "image/jpeg" {
+		err = jpeg.Encode(&b, dst, &jpeg.Options{Quality: 85})
+	} else {
+		err = png.Encode(&b, dst)
+	}
+	return b.Bytes(), err
+}

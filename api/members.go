@@ -1,0 +1,222 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+)
+
+func (s *Server) memberRoutes(g *gin.RouterGroup) {
+	g.POST("/organizations/:organization/members", s.addMember)
+	g.GET("/organizations/:organization/members", s.listMembers)
+	g.GET("/organizations/:organization/members/:member", s.getMember)
+	g.PATCH("/organizations/:organization/members/:member", s.patchMember)
+	g.DELETE("/organizations/:organization/members/:member", s.removeMember)
+}
+
+type memberJSON struct {
+	resource
+	Roles    []domain.Role  `json:"roles"`
+	Links    Links          `json:"_links"`
+	Embedded memberEmbedded `json:"_embedded"`
+}
+
+type memberEmbedded struct {
+	AvailableRoles []domain.Role `json:"availableRoles"`
+	Person         *personJSON   `json:"person,omitempty"`
+}
+
+func memberLink(orgID, memberID uuid.UUID) *Link {
+	return link("/organizations/"+orgID.String()+"/members/"+memberID.String(),
+		"organization", orgID.String(), "member", memberID.String())
+}
+
+func renderMember(m domain.Member, p *domain.Person) memberJSON {
+	out := memberJSON{
+		resource: newResource("Member", m.ID.String(), m.CreatedAt, m.UpdatedAt),
+		Roles:    m.Roles,
+		Links: Links{
+			"self":         memberLink(m.OrganizationID, m.ID),
+			"person":       personLink(m.PersonID),
+			"organization": organizationLink(m.OrganizationID),
+		},
+		Embedded: memberEmbedded{AvailableRoles: domain.AssignableRoles},
+	}
+	if p != nil {
+		pj := renderPerson(*p)
+		out.Embedded.Person = &pj
+	}
+	return out
+}
+
+// renderMembers answers a page of members, each with its person embedded.
+func (s *Server) renderMembers(c *gin.Context, p domain.Page, total int, members []domain.Member) {
+	ids := make([]uuid.UUID, len(members))
+	for i, m := range members {
+		ids[i] = m.PersonID
+	}
+	people, err := s.store.PeopleByIDs(c, ids)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items := make([]memberJSON, len(members))
+	for i, m := range members {
+		var pe *domain.Person
+		if v, ok := people[m.PersonID]; ok {
+			pe = &v
+		}
+		items[i] = renderMember(m, pe)
+	}
+	hal(c, http.StatusOK, renderPage(c, p, total, items))
+}
+
+type memberData struct {
+	Person *string `json:"person"`
+}
+
+func (s *Server) addMember(c *gin.Context) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.requireAdmin(c, o.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in memberData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	personID := vs.CheckUUID("person", in.Person, true)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	m, err := s.store.AddMember(c, o.ID, personID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondMember(c, http.StatusCreated, m)
+}
+
+func (s *Server) respondMember(c *gin.Context, status int, m domain.Member) {
+	p, err := s.store.Person(c, m.PersonID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, status, renderMember(m, &p))
+}
+
+func (s *Server) listMembers(c *gin.Context) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.membership(c, o.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	q := newQuery(c)
+	p, ps := q.page(), q.personSearch()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	members, total, err := s.store.Members(c, o.ID, ps, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderMembers(c, p, total, members)
+}
+
+// pathMember loads the organization and member named in the path, checking the caller is a member.
+func (s *Server) pathMember(c *gin.Context) (caller, target domain.Member, err error) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		return caller, target, err
+	}
+	memberID, err := pathID(c, "member")
+	if err != nil {
+		return caller, target, err
+	}
+	if caller, err = s.membership(c, o.ID); err != nil {
+		return caller, target, err
+	}
+	target, err = s.store.Member(c, o.ID, memberID)
+	return caller, target, err
+}
+
+func (s *Server) getMember(c *gin.Context) {
+	_, m, err := s.pathMember(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondMember(c, http.StatusOK, m)
+}
+
+type memberPatch struct {
+	Roles *[]string `json:"roles"`
+}
+
+// patchMember replaces a member's roles (admins only); the last admin cannot lose the role.
+func (s *Server) patchMember(c *gin.Context) {
+	caller, m, err := s.pathMember(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !caller.Roles.Has(domain.RoleAdmin) {
+		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAdmin)})
+		return
+	}
+	var in memberPatch
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if in.Roles == nil {
+		s.respondMember(c, http.StatusOK, m)
+		return
+	}
+	roles, err := domain.ParseRoles("roles", *in.Roles)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	m, err = s.store.SetMemberRoles(c, m.OrganizationID, m.ID, roles)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondMember(c, http.StatusOK, m)
+}
+
+// removeMember lets an admin remove anyone, and anyone leave, but never the last admin.
+func (s *Server) removeMember(c *gin.Context) {
+	caller, m, err := s.pathMember(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !caller.Roles.Has(domain.RoleAdmin) && caller.ID != m.ID {
+		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAdmin)})
+		return
+	}
+	if err := s.store.RemoveMember(c, m.OrganizationID, m.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

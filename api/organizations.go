@@ -1,0 +1,211 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
+)
+
+func (s *Server) organizationRoutes(g *gin.RouterGroup) {
+	g.POST("/organizations", s.createOrganization)
+	g.GET("/organizations", s.listOrganizations)
+	g.GET("/organizations/:organization", s.getOrganization)
+	g.PATCH("/organizations/:organization", s.patchOrganization)
+	g.GET("/organizations/:organization/logo/:width/:height", s.getOrganizationLogo)
+}
+
+type organizationJSON struct {
+	resource
+	Name                     string `json:"name"`
+	AlternateName            string `json:"alternateName"`
+	Description              string `json:"description"`
+	BillingEmailAddress      string `json:"billingEmailAddress"`
+	NotificationEmailAddress string `json:"notificationEmailAddress"`
+	Enabled                  bool   `json:"enabled"`
+	Links                    Links  `json:"_links"`
+}
+
+func organizationLink(id uuid.UUID) *Link {
+	return link("/organizations/"+id.String(), "organization", id.String())
+}
+
+func renderOrganization(o domain.Organization, app domain.Application) organizationJSON {
+	links := Links{
+		"self":             organizationLink(o.ID),
+		"businessActivity": businessActivityLink(o.BusinessActivityID),
+		"application":      applicationLink(app),
+	}
+	if o.HasLogo {
+		links["logo"] = imageLink("/organizations/"+o.ID.String()+"/logo", "organization", o.ID.String())
+	}
+	return organizationJSON{
+		resource: newResource("Organization", o.ID.String(), o.CreatedAt, o.UpdatedAt),
+		Name:     o.Name, AlternateName: o.AlternateName, Description: o.Description,
+		BillingEmailAddress: o.BillingEmailAddress, NotificationEmailAddress: o.NotificationEmailAddress,
+		Enabled: o.Enabled, Links: links,
+	}
+}
+
+type organizationData struct {
+	Name                     *string `json:"name"`
+	BusinessActivity         *string `json:"businessActivity"`
+	Logo                     *string `json:"logo"`
+	AlternateName            *string `json:"alternateName"`
+	Description              *string `json:"description"`
+	BillingEmailAddress      *string `json:"billingEmailAddress"`
+	NotificationEmailAddress *string `json:"notificationEmailAddress"`
+}
+
+// check validates the fields both creation and modification accept.
+func (d *organizationData) check(vs *domain.Violations, creating bool) {
+	vs.CheckText("name", d.Name, creating, 255)
+	vs.CheckText("alternateName", d.AlternateName, false, 255)
+	vs.CheckText("description", d.Description, false, 5000)
+	if d.BillingEmailAddress != nil && *d.BillingEmailAddress != "" {
+		vs.CheckEmail("billingEmailAddress", d.BillingEmailAddress, false)
+	}
+	if d.NotificationEmailAddress != nil && *d.NotificationEmailAddress != "" {
+		vs.CheckEmail("notificationEmailAddress", d.NotificationEmailAddress, false)
+	}
+}
+
+func (d *organizationData) logo(vs *domain.Violations) *domain.Image {
+	if d.Logo == nil || *d.Logo == "" {
+		return nil
+	}
+	img, err := domain.ParseImageDataURI("logo", *d.Logo)
+	if de, ok := domain.AsError(err); ok {
+		*vs = append(*vs, de.Violations...)
+		return nil
+	}
+	return &img
+}
+
+// createOrganization makes the caller the new organization's first admin.
+func (s *Server) createOrganization(c *gin.Context) {
+	var in organizationData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	in.check(&vs, true)
+	ba := vs.CheckUUID("businessActivity", in.BusinessActivity, true)
+	logo := in.logo(&vs)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	app := appOf(c)
+	o, err := s.store.CreateOrganization(c, domain.Organization{
+		ID: uuid.New(), ApplicationID: app.ID, BusinessActivityID: ba, Name: *trimmed(in.Name),
+		AlternateName: deref(trimmed(in.AlternateName)), Description: deref(in.Description),
+		BillingEmailAddress: deref(trimmed(in.BillingEmailAddress)), NotificationEmailAddress: deref(trimmed(in.NotificationEmailAddress)),
+	}, logo, callerOf(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusCreated, renderOrganization(o, app))
+}
+
+func (s *Server) listOrganizations(c *gin.Context) {
+	q := newQuery(c)
+	f := store.OrganizationFilter{
+		ApplicationID:    appOf(c).ID,
+		BusinessActivity: q.uuid("business_activity"),
+		Organization:     q.uuid("organization"),
+		Point:            q.point(),
+		Name:             q.search("name"), AlternateName: q.search("alternateName"), Description: q.search("description"),
+		BillingEmailAddress: q.search("billingEmailAddress"), NotificationEmailAddress: q.search("notificationEmailAddress"),
+	}
+	s.respondOrganizations(c, q, f)
+}
+
+// respondOrganizations answers a page of organizations (also used for partner lists).
+func (s *Server) respondOrganizations(c *gin.Context, q *query, f store.OrganizationFilter) {
+	p := q.page()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	orgs, total, err := s.store.Organizations(c, f, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	app := appOf(c)
+	items := make([]organizationJSON, len(orgs))
+	for i, o := range orgs {
+		items[i] = renderOrganization(o, app)
+	}
+	hal(c, http.StatusOK, renderPage(c, p, total, items))
+}
+
+func (s *Server) getOrganization(c *gin.Context) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderOrganization(o, appOf(c)))
+}
+
+func (s *Server) patchOrganization(c *gin.Context) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.requireAdmin(c, o.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in organizationData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	in.check(&vs, false)
+	logo := in.logo(&vs)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	o, err = s.store.PatchOrganization(c, o.ApplicationID, o.ID, store.OrganizationPatch{
+		Name: trimmed(in.Name), AlternateName: trimmed(in.AlternateName), Description: in.Description,
+		BillingEmailAddress: trimmed(in.BillingEmailAddress), NotificationEmailAddress: trimmed(in.NotificationEmailAddress),
+		Logo: logo,
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderOrganization(o, appOf(c)))
+}
+
+func (s *Server) getOrganizationLogo(c *gin.Context) {
+	id, err := pathID(c, "organization")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	img, err := s.store.OrganizationLogo(c, appOf(c).ID, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.sendResized(c, img)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

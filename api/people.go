@@ -1,0 +1,216 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
+)
+
+func (s *Server) peopleRoutes(g *gin.RouterGroup) {
+	g.GET("/people", s.listPeople)
+	g.GET("/people/:person", s.getPerson)
+	g.PATCH("/people/:person", s.patchPerson)
+	g.GET("/people/:person/memberships", s.listMemberships)
+	g.GET("/people/:person/image/:width/:height", s.getPersonImage)
+}
+
+type personJSON struct {
+	resource
+	FamilyName  string      `json:"familyName"`
+	GivenName   string      `json:"givenName"`
+	JobTitle    string      `json:"jobTitle"`
+	Username    string      `json:"username"`
+	Email       string      `json:"email"`
+	OptIn       bool        `json:"optIn"`
+	Preferences preferences `json:"preferences"`
+	Links       Links       `json:"_links"`
+}
+
+type preferences struct {
+	Message messagePreferences `json:"message"`
+}
+
+type messagePreferences struct {
+	Email bool `json:"email"`
+	Push  bool `json:"push"`
+}
+
+func personLink(id uuid.UUID) *Link {
+	return link("/people/"+id.String(), "person", id.String())
+}
+
+func renderPerson(p domain.Person) personJSON {
+	links := Links{"self": personLink(p.ID)}
+	if p.HasImage {
+		links["image"] = imageLink("/people/"+p.ID.String()+"/image", "person", p.ID.String())
+	}
+	return personJSON{
+		resource:   newResource("Person", p.ID.String(), p.CreatedAt, p.UpdatedAt),
+		FamilyName: p.FamilyName, GivenName: p.GivenName, JobTitle: p.JobTitle,
+		Username: p.Username(), Email: p.Email, OptIn: p.OptIn,
+		Preferences: preferences{Message: messagePreferences{Email: p.EmailEnabled, Push: p.PushEnabled}},
+		Links:       links,
+	}
+}
+
+// personSearch reads the search[...] filters shared by person and member lists.
+func (q *query) personSearch() store.PersonSearch {
+	return store.PersonSearch{
+		FamilyName: q.search("familyName"), GivenName: q.search("givenName"), JobTitle: q.search("jobTitle"),
+		Username: q.search("username"), Email: q.search("email"),
+	}
+}
+
+func (s *Server) listPeople(c *gin.Context) {
+	q := newQuery(c)
+	p, ps := q.page(), q.personSearch()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	people, total, err := s.store.People(c, ps, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items := make([]personJSON, len(people))
+	for i, pe := range people {
+		items[i] = renderPerson(pe)
+	}
+	hal(c, http.StatusOK, renderPage(c, p, total, items))
+}
+
+func (s *Server) getPerson(c *gin.Context) {
+	id, err := pathID(c, "person")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := s.store.Person(c, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderPerson(p))
+}
+
+type personPatch struct {
+	GivenName                      *string   `json:"givenName"`
+	FamilyName                     *string   `json:"familyName"`
+	Email                          *string   `json:"email"`
+	JobTitle                       *string   `json:"jobTitle"`
+	Image                          *string   `json:"image"`
+	OptIn                          *flexBool `json:"optIn"`
+	PreferencesMessageEmailEnabled *flexBool `json:"preferencesMessageEmailEnabled"`
+	PreferencesMessagePushEnabled  *flexBool `json:"preferencesMessagePushEnabled"`
+}
+
+// patchPerson changes the caller's own account; nobody edits someone else's.
+func (s *Server) patchPerson(c *gin.Context) {
+	id, err := pathID(c, "person")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.store.Person(c, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if id != callerOf(c) {
+		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotYourself)})
+		return
+	}
+	var in personPatch
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	vs.CheckText("givenName", in.GivenName, false, 255)
+	vs.CheckText("familyName", in.FamilyName, false, 255)
+	vs.CheckText("jobTitle", in.JobTitle, false, 255)
+	if in.Email != nil {
+		vs.CheckEmail("email", in.Email, true)
+		e := domain.NormalizeEmail(*in.Email)
+		in.Email = &e
+	}
+	patch := store.PersonPatch{
+		GivenName: trimmed(in.GivenName), FamilyName: trimmed(in.FamilyName), Email: in.Email, JobTitle: trimmed(in.JobTitle),
+		OptIn: in.OptIn.ptr(), EmailEnabled: in.PreferencesMessageEmailEnabled.ptr(), PushEnabled: in.PreferencesMessagePushEnabled.ptr(),
+	}
+	if in.Image != nil {
+		img, err := domain.ParseImageDataURI("image", *in.Image)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		patch.Image = &img
+	}
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := s.store.PatchPerson(c, id, patch)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderPerson(p))
+}
+
+// listMemberships shows a person's memberships in this application's organizations; people see
+// only their own.
+func (s *Server) listMemberships(c *gin.Context) {
+	id, err := pathID(c, "person")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.store.Person(c, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if id != callerOf(c) {
+		s.fail(c, domain.Forbidden())
+		return
+	}
+	q := newQuery(c)
+	p, ps := q.page(), q.personSearch()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	members, total, err := s.store.Memberships(c, appOf(c).ID, id, ps, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderMembers(c, p, total, members)
+}
+
+func (s *Server) getPersonImage(c *gin.Context) {
+	id, err := pathID(c, "person")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	img, err := s.store.PersonImage(c, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.sendResized(c, img)
+}
+
+func trimmed(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	t := strings.TrimSpace(*s)
+	return &t
+}

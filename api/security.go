@@ -1,0 +1,233 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/keyclic/keyclic/activities"
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
+	"github.com/keyclic/keyclic/workflows"
+)
+
+func (s *Server) securityRoutes(g *gin.RouterGroup) {
+	g.POST("/register", s.register)
+	g.POST("/login", s.login)
+	g.POST("/password/change-request", s.passwordChangeRequest)
+	g.POST("/password/change/:token", s.passwordChange)
+	g.POST("/connect/facebook", func(c *gin.Context) {
+		c.Header("Content-Type", "application/vnd.error+json; charset=utf-8")
+		c.AbortWithStatusJSON(http.StatusNotImplemented, renderError(&domain.Error{Msg: domain.Msg(domain.MsgFacebookUnavailable)}, langOf(c)))
+	})
+}
+
+type registerData struct {
+	Email    *string `json:"email"`
+	Password *string `json:"password"`
+}
+
+func (s *Server) register(c *gin.Context) {
+	var in registerData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	vs.CheckEmail("email", in.Email, true)
+	vs.CheckPassword("password", in.Password)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(*in.Password), s.settings.BcryptCost)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := s.store.CreatePerson(c, domain.Person{
+		ID: uuid.New(), Email: domain.NormalizeEmail(*in.Email), PasswordHash: string(hash), Language: langOf(c),
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusCreated, renderPerson(p))
+}
+
+type loginData struct {
+	Login    *string `json:"login"`
+	Password *string `json:"password"`
+}
+
+type successLogin struct {
+	AccessToken string      `json:"accessToken"`
+	TokenType   string      `json:"tokenType"`
+	Credentials credentials `json:"credentials"`
+	Links       Links       `json:"_links"`
+}
+
+type credentials struct {
+	Person    string  `json:"person"`
+	Username  string  `json:"username"`
+	ExpiresAt isoTime `json:"expiresAt"`
+}
+
+// login answers the same way for an unknown email and a wrong password, in about the same time.
+func (s *Server) login(c *gin.Context) {
+	var in loginData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	vs.CheckText("login", in.Login, true, 254)
+	vs.CheckText("password", in.Password, true, 4096)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := s.store.PersonByEmail(c, strings.TrimSpace(*in.Login))
+	if err != nil && !domain.IsKind(err, domain.KindNotFound) {
+		s.fail(c, err)
+		return
+	}
+	hash := s.dummyHash
+	if err == nil {
+		hash = []byte(p.PasswordHash)
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(*in.Password)) != nil || err != nil {
+		s.fail(c, domain.Unauthorized(domain.MsgBadCredentials))
+		return
+	}
+	tok, exp, err := s.tokens.Issue(p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, successLogin{
+		AccessToken: tok, TokenType: "Bearer",
+		Credentials: credentials{Person: p.ID.String(), Username: p.Email, ExpiresAt: isoTime(exp)},
+		Links:       Links{"person": personLink(p.ID)},
+	})
+}
+
+type emailData struct {
+	Email *string `json:"email"`
+}
+
+// passwordChangeRequest starts a password-reset workflow when the email is known. The answer is
+// the same either way, so the endpoint does not reveal who has an account.
+func (s *Server) passwordChangeRequest(c *gin.Context) {
+	var in emailData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	vs.CheckEmail("email", in.Email, true)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := s.store.PersonByEmail(c, strings.TrimSpace(*in.Email))
+	if domain.IsKind(err, domain.KindNotFound) {
+		c.Status(http.StatusNoContent)
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	// The application, when the client names one, chooses the link in the email.
+	var appID *uuid.UUID
+	if key := c.GetHeader("X-Keyclic-App"); key != "" {
+		if app, err := s.apps.get(c, s, key); err == nil {
+			appID = &app.ID
+		}
+	}
+	reset := store.PasswordReset{ID: uuid.New(), PersonID: p.ID, ExpiresAt: s.now().Add(s.settings.PasswordResetTTL)}
+	if err := s.store.CreatePasswordReset(c, reset); err != nil {
+		s.fail(c, err)
+		return
+	}
+	_, err = s.temporal.ExecuteWorkflow(c, client.StartWorkflowOptions{
+		ID:                       workflows.PasswordResetWorkflowID(reset.ID),
+		TaskQueue:                s.settings.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		StaticSummary:            "Password reset request",
+	}, workflows.PasswordResetWorkflowName, workflows.PasswordResetInput{
+		RequestID: reset.ID, PersonID: p.ID, ApplicationID: appID, Language: langOf(c), TTL: s.settings.PasswordResetTTL,
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type passwordData struct {
+	Password *string `json:"password"`
+}
+
+// passwordChange consumes a reset token through its workflow, which refuses it once expired or used.
+func (s *Server) passwordChange(c *gin.Context) {
+	var in passwordData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	vs.CheckPassword("password", in.Password)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	reset, err := s.store.PendingPasswordResetByToken(c, activities.HashResetToken(c.Param("token")))
+	if domain.IsKind(err, domain.KindNotFound) {
+		err = domain.Invalid("token", domain.MsgResetTokenInvalid)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(*in.Password), s.settings.BcryptCost)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	h, err := s.temporal.UpdateWorkflow(c, client.UpdateWorkflowOptions{
+		WorkflowID:   workflows.PasswordResetWorkflowID(reset.ID),
+		UpdateName:   workflows.UpdateChangePassword,
+		Args:         []any{workflows.ChangePasswordRequest{PasswordHash: string(hash)}},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(c, nil)
+	}
+	var gone *serviceerror.NotFound
+	if errors.As(err, &gone) { // the workflow ended (token expired) between the lookup and the update
+		err = domain.Invalid("token", domain.MsgResetTokenInvalid)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func mustHash(pw string, cost int) []byte {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), cost)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}

@@ -1,0 +1,88 @@
+// Package api is the HTTP interface: Gin routes, middleware, handlers and HAL rendering. Reads
+// go to Postgres directly; changes of stateful resources go through their Temporal workflows.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
+)
+
+// Settings are the API-side parts of the configuration.
+type Settings struct {
+	TaskQueue        string
+	PasswordResetTTL time.Duration
+	BcryptCost       int
+}
+
+// Server holds what handlers need. One Temporal client per process, shared with the worker.
+type Server struct {
+	store    *store.Store
+	temporal client.Client
+	tokens   *Tokens
+	settings Settings
+	log      *slog.Logger
+	apps     appCache
+	now      func() time.Time
+	// dummyHash is compared against when a login names an unknown email, so that the answer
+	// takes as long as for a known one.
+	dummyHash []byte
+}
+
+// NewServer builds the API.
+func NewServer(st *store.Store, tc client.Client, tokens *Tokens, settings Settings, log *slog.Logger) *Server {
+	s := &Server{store: st, temporal: tc, tokens: tokens, settings: settings, log: log, now: time.Now}
+	s.dummyHash = mustHash("not-a-real-password", settings.BcryptCost)
+	return s
+}
+
+// requestTimeout bounds each handler's work (database and Temporal calls).
+const requestTimeout = 30 * time.Second
+
+// Handler returns the HTTP handler with every route.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(s.logRequests, s.recoverPanics, setLanguage, withTimeout)
+	r.NoRoute(func(c *gin.Context) {
+		s.fail(c, &domain.Error{Kind: domain.KindNotFound, Msg: domain.Msg(domain.MsgRouteNotFound)})
+	})
+	r.NoMethod(func(c *gin.Context) {
+		c.Status(http.StatusMethodNotAllowed)
+		c.Header("Content-Type", "application/vnd.error+json; charset=utf-8")
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, renderError(&domain.Error{Msg: domain.Msg(domain.MsgMethodNotAllowed)}, langOf(c)))
+	})
+
+	sec := r.Group("/security")
+	s.securityRoutes(sec)
+
+	api := r.Group("/", s.requireApp, s.requireAuth)
+	s.applicationRoutes(api)
+	s.peopleRoutes(api)
+	s.organizationRoutes(api)
+	s.memberRoutes(api)
+	s.businessActivityRoutes(api)
+	return r
+}
+
+func withTimeout(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), requestTimeout)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
+}
+
+// hal answers with a HAL resource.
+func hal(c *gin.Context, status int, v any) {
+	c.Header("Content-Type", "application/hal+json; charset=utf-8")
+	c.PureJSON(status, v) // links keep their & unescaped
+}

@@ -1,0 +1,109 @@
+// Command keyclic is the service's one binary:
+//
+//	keyclic api      the HTTP API
+//	keyclic worker   the Temporal worker
+//	keyclic migrate  create the database if needed and apply migrations
+//	keyclic dev      all of it in one process, with a Temporal dev server (UI on :8233)
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/keyclic/keyclic/config"
+	"github.com/keyclic/keyclic/internal/app"
+	"github.com/keyclic/keyclic/internal/devserver"
+	"github.com/keyclic/keyclic/store"
+	"github.com/keyclic/keyclic/workflows"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: keyclic api|worker|migrate|dev")
+		os.Exit(2)
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	log := cfg.Logger()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	switch os.Args[1] {
+	case "migrate":
+		err = migrate(ctx, cfg)
+	case "api":
+		err = run(ctx, cfg, true, false)
+	case "worker":
+		err = run(ctx, cfg, false, true)
+	case "dev":
+		err = dev(ctx, cfg)
+	default:
+		err = fmt.Errorf("unknown command %q: want api, worker, migrate or dev", os.Args[1])
+	}
+	if err != nil {
+		log.Error("keyclic stopped", "error", err)
+		os.Exit(1)
+	}
+}
+
+func migrate(ctx context.Context, cfg config.Config) error {
+	if err := store.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return store.Migrate(ctx, st.Pool, cfg.Logger())
+}
+
+func run(ctx context.Context, cfg config.Config, serveHTTP, runWorker bool) error {
+	a, err := app.New(ctx, cfg, cfg.Logger())
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	g, ctx := errgroup.WithContext(ctx)
+	if serveHTTP {
+		g.Go(func() error { return a.RunHTTP(ctx) })
+	}
+	if runWorker {
+		g.Go(func() error { return a.RunWorker(ctx) })
+	}
+	return g.Wait()
+}
+
+// dev migrates the database, starts a Temporal dev server unless one already answers at
+// TEMPORAL_ADDRESS, then runs the API and the worker until Ctrl-C, and stops everything.
+func dev(ctx context.Context, cfg config.Config) error {
+	log := cfg.Logger()
+	if err := migrate(ctx, cfg); err != nil {
+		return err
+	}
+	if !devserver.Reachable(cfg.TemporalAddress) {
+		srv, err := devserver.Start(ctx, devserver.Options{
+			CLIPath:          devserver.FindCLI(),
+			Address:          cfg.TemporalAddress,
+			UIPort:           8233,
+			DBFile:           filepath.Join(cfg.DataDir, "temporal.db"),
+			SearchAttributes: workflows.SearchAttributeDefinitions(),
+			Log:              log,
+		})
+		if err != nil {
+			return err
+		}
+		defer srv.Stop()
+		log.Info("Temporal UI: http://localhost:8233")
+	}
+	return run(ctx, cfg, true, true)
+}

@@ -1,0 +1,115 @@
+// Package app assembles the service from its configuration: one Postgres pool, one Temporal
+// client, the activities, the HTTP API and the worker. cmd/keyclic and the tests both use it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/keyclic/keyclic/activities"
+	"github.com/keyclic/keyclic/api"
+	"github.com/keyclic/keyclic/config"
+	"github.com/keyclic/keyclic/store"
+	"github.com/keyclic/keyclic/worker"
+)
+
+// App is the assembled service.
+type App struct {
+	Config     config.Config
+	Log        *slog.Logger
+	Store      *store.Store
+	Temporal   client.Client
+	Activities *activities.Activities
+	API        *api.Server
+}
+
+// New connects to Postgres and Temporal and builds the API and activities.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	tc, err := client.DialContext(ctx, client.Options{
+		HostPort:  cfg.TemporalAddress,
+		Namespace: cfg.TemporalNamespace,
+		Logger:    tlog.NewStructuredLogger(log.With("component", "temporal")),
+	})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("connect to temporal at %s: %w", cfg.TemporalAddress, err)
+	}
+	key, err := api.LoadSigningKey(cfg.JWTPrivateKey, cfg.JWTPrivateKeyFile, cfg.DataDir, log)
+	if err != nil {
+		tc.Close()
+		st.Close()
+		return nil, err
+	}
+	acts := &activities.Activities{
+		Store:    st,
+		Mailer:   newMailer(cfg, log),
+		Settings: activities.Settings{PasswordResetURL: cfg.PasswordResetURL},
+		Log:      log,
+		Now:      time.Now,
+	}
+	srv := api.NewServer(st, tc, api.NewTokens(key, cfg.JWTTTL), api.Settings{
+		TaskQueue: cfg.TaskQueue, PasswordResetTTL: cfg.PasswordResetTTL, BcryptCost: cfg.BcryptCost,
+	}, log)
+	return &App{Config: cfg, Log: log, Store: st, Temporal: tc, Activities: acts, API: srv}, nil
+}
+
+func newMailer(cfg config.Config, log *slog.Logger) activities.Mailer {
+	if cfg.SendGridAPIKey == "" {
+		return activities.RecordingMailer{Log: log}
+	}
+	return activities.SendGridMailer{APIKey: cfg.SendGridAPIKey, Host: cfg.SendGridHost, From: cfg.MailFrom, FromName: cfg.MailFromName}
+}
+
+// Close releases the connections.
+func (a *App) Close() {
+	a.Temporal.Close()
+	a.Store.Close()
+}
+
+// NewWorker builds the worker for the configured task queue.
+func (a *App) NewWorker() sdkworker.Worker {
+	return worker.New(a.Temporal, a.Config.TaskQueue, a.Activities)
+}
+
+// RunWorker polls until ctx ends, then stops gracefully.
+func (a *App) RunWorker(ctx context.Context) error {
+	w := a.NewWorker()
+	if err := w.Start(); err != nil {
+		return err
+	}
+	a.Log.Info("worker started", "task_queue", a.Config.TaskQueue)
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}
+
+// RunHTTP serves the API until ctx ends, then drains requests for up to 15 seconds.
+func (a *App) RunHTTP(ctx context.Context) error {
+	srv := &http.Server{Addr: a.Config.HTTPAddr, Handler: a.API.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	a.Log.Info("api listening", "addr", a.Config.HTTPAddr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

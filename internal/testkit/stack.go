@@ -1,0 +1,111 @@
+package testkit
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"time"
+
+	"github.com/google/uuid"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/keyclic/keyclic/config"
+	"github.com/keyclic/keyclic/internal/app"
+	"github.com/keyclic/keyclic/internal/devserver"
+	"github.com/keyclic/keyclic/workflows"
+)
+
+// Stack is the whole service running in-process against real Postgres and Temporal.
+type Stack struct {
+	DB       *Database
+	Temporal *devserver.Server // nil when KEYCLIC_TEST_TEMPORAL_ADDRESS points at a running server
+	App      *app.App
+	Worker   sdkworker.Worker
+	HTTP     *httptest.Server
+	dataDir  string
+}
+
+// Start brings the stack up: a fresh database, a dev server of its own (unless
+// KEYCLIC_TEST_TEMPORAL_ADDRESS is set), a worker on a task queue of its own, and the API.
+func Start(ctx context.Context, name string) (*Stack, error) {
+	s := &Stack{}
+	ok := false
+	defer func() {
+		if !ok {
+			s.Stop()
+		}
+	}()
+	var err error
+	if s.DB, err = NewDatabase(ctx, name); err != nil {
+		return nil, err
+	}
+	address := os.Getenv("KEYCLIC_TEST_TEMPORAL_ADDRESS")
+	if address == "" {
+		s.Temporal, err = devserver.Start(ctx, devserver.Options{
+			CLIPath: devserver.FindCLI(), SearchAttributes: workflows.SearchAttributeDefinitions(), Log: Logger(),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%w (build it with `make bin/temporal`)", err)
+		}
+		address = s.Temporal.Address
+	}
+	if s.dataDir, err = os.MkdirTemp("", "keyclic-test-"); err != nil {
+		return nil, err
+	}
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return nil, err
+	}
+	cfg.DatabaseURL = s.DB.URL
+	cfg.TemporalAddress = address
+	cfg.TaskQueue = "keyclic-test-" + uuid.NewString()[:8]
+	cfg.BcryptCost = 4 // the minimum: tests register many people
+	cfg.DataDir = s.dataDir
+	cfg.JWTPrivateKey, cfg.JWTPrivateKeyFile = "", ""
+	cfg.SendGridAPIKey = ""
+	if s.App, err = app.New(ctx, cfg, Logger()); err != nil {
+		return nil, err
+	}
+	s.Worker = s.App.NewWorker()
+	if err := s.Worker.Start(); err != nil {
+		return nil, err
+	}
+	s.HTTP = httptest.NewServer(s.App.API.Handler())
+	ok = true
+	return s, nil
+}
+
+// Stop tears everything down, in reverse order.
+func (s *Stack) Stop() {
+	if s.HTTP != nil {
+		s.HTTP.Close()
+	}
+	if s.Worker != nil {
+		s.Worker.Stop()
+	}
+	if s.App != nil {
+		s.App.Close()
+	}
+	if s.Temporal != nil {
+		s.Temporal.Stop()
+	}
+	if s.DB != nil {
+		s.DB.Drop()
+	}
+	if s.dataDir != "" {
+		os.RemoveAll(s.dataDir)
+	}
+}
+
+// Eventually polls cond until it holds or the timeout passes.
+func Eventually(timeout time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return cond()
+}

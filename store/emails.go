@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Email statuses.
+const (
+	EmailRecorded = "RECORDED" // no provider configured: the row is the delivery
+	EmailPending  = "PENDING"  // handed to the provider, not yet confirmed
+	EmailSent     = "SENT"
+)
+
+// Email is one message the service sends.
+type Email struct {
+	ID             uuid.UUID
+	IdempotencyKey string
+	To             string
+	Language       string
+	Template       string
+	Subject        string
+	TextBody       string
+	HTMLBody       string
+	Status         string
+	ProviderID     string
+	CreatedAt      time.Time
+}
+
+// ClaimEmail stores the email under its idempotency key and reports whether it must be sent:
+// true when the key is new, or when an earlier attempt left it PENDING (its content is then
+// replaced by this attempt's); false when it was already delivered or recorded.
+func (s *Store) ClaimEmail(ctx context.Context, e Email) (stored Email, mustSend bool, err error) {
+	tag, err := s.Pool.Exec(ctx, `INSERT INTO emails (id, idempotency_key, to_address, language, template, subject, text_body, html_body, status)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (idempotency_key) DO UPDATE SET to_address = excluded.to_address, language = excluded.language,
+			subject = excluded.subject, text_body = excluded.text_body, html_body = excluded.html_body
+		WHERE emails.status = 'PENDING'`,
+		e.ID, e.IdempotencyKey, e.To, e.Language, e.Template, e.Subject, e.TextBody, e.HTMLBody, e.Status)
+	if err != nil {
+		return Email{}, false, err
+	}
+	stored, err = s.EmailByKey(ctx, e.IdempotencyKey)
+	return stored, tag.RowsAffected() == 1, err
+}
+
+// MarkEmailSent records the provider's acceptance.
+func (s *Store) MarkEmailSent(ctx context.Context, id uuid.UUID, providerID string) error {
+	_, err := s.Pool.Exec(ctx, `UPDATE emails SET status = 'SENT', provider_id = $2, sent_at = now() WHERE id = $1`, id, providerID)
+	return err
+}
+
+const emailCols = `id, idempotency_key, to_address, language, template, subject, text_body, html_body, status, provider_id, created_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanEmail(r scanner) (Email, error) {
+	var e Email
+	err := r.Scan(&e.ID, &e.IdempotencyKey, &e.To, &e.Language, &e.Template, &e.Subject, &e.TextBody, &e.HTMLBody, &e.Status, &e.ProviderID, &e.CreatedAt)
+	return e, err
+}
+
+// EmailByKey loads an email by its idempotency key.
+func (s *Store) EmailByKey(ctx context.Context, key string) (Email, error) {
+	e, err := scanEmail(s.Pool.QueryRow(ctx, `SELECT `+emailCols+` FROM emails WHERE idempotency_key = $1`, key))
+	return e, notFound(err)
+}
+
+// EmailsTo lists the emails sent to an address, oldest first (the development outbox).
+func (s *Store) EmailsTo(ctx context.Context, address string) ([]Email, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+emailCols+` FROM emails WHERE lower(to_address) = lower($1) ORDER BY created_at, id`, address)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Email
+	for rows.Next() {
+		e, err := scanEmail(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

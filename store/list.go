@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/keyclic/keyclic/domain"
+)
+
+// filter accumulates WHERE conditions and their positional arguments.
+type filter struct {
+	conds []string
+	args  []any
+}
+
+// arg adds a query argument and returns its placeholder.
+func (f *filter) arg(v any) string {
+	f.args = append(f.args, v)
+	return fmt.Sprintf("$%d", len(f.args))
+}
+
+// where adds a condition; %s verbs in cond are replaced by placeholders for args, in order.
+func (f *filter) where(cond string, args ...any) {
+	ph := make([]any, len(args))
+	for i, a := range args {
+		ph[i] = f.arg(a)
+	}
+	f.conds = append(f.conds, fmt.Sprintf(cond, ph...))
+}
+
+// search adds a case-insensitive substring match on column.
+func (f *filter) search(column, text string) {
+	if text == "" {
+		return
+	}
+	f.where(column+" ILIKE %s", "%"+likeEscape(text)+"%")
+}
+
+// page adds the created-at window shared by every collection.
+func (f *filter) page(alias string, p domain.Page) {
+	if p.After != nil {
+		f.where(alias+".created_at >= %s", *p.After)
+	}
+	if p.Before != nil {
+		f.where(alias+".created_at <= %s", *p.Before)
+	}
+}
+
+func (f *filter) sql() string {
+	if len(f.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(f.conds, " AND ")
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// listPage runs "SELECT cols FROM from WHERE ... ORDER BY created_at LIMIT/OFFSET" and a count,
+// scanning each row with scan. alias is the table alias carrying created_at and id.
+func listPage[T any](ctx context.Context, q querier, cols, from, alias string, f *filter, p domain.Page, scan func(pgx.Row) (T, error)) ([]T, int, error) {
+	f.page(alias, p)
+	order := "ASC"
+	if p.Desc {
+		order = "DESC"
+	}
+	var total int
+	if err := q.QueryRow(ctx, "SELECT count(*) FROM "+from+f.sql(), f.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	items := []T{}
+	if total == 0 || p.Offset() >= total {
+		return items, total, nil
+	}
+	sql := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s.created_at %s, %s.id %s LIMIT %d OFFSET %d",
+		cols, from, f.sql(), alias, order, alias, order, p.Limit, p.Offset())
+	rows, err := q.Query(ctx, sql, f.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		it, err := scan(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		items = append(items, it)
+	}
+	return items, total, rows.Err()
+}

@@ -1,0 +1,24 @@
+// Package worker wires the Temporal worker: one task queue, every workflow and activity.
+package worker
+
+import (
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/keyclic/keyclic/activities"
+	"github.com/keyclic/keyclic/workflows"
+)
+
+// Register adds every workflow (under its stable name) and every activity to r.
+func Register(r worker.Registry, acts *activities.Activities) {
+	r.RegisterWorkflowWithOptions(workflows.PasswordResetWorkflow, workflow.RegisterOptions{Name: workflows.PasswordResetWorkflowName})
+	r.RegisterActivity(acts)
+}
+
+// New builds a worker polling taskQueue.
+func New(c client.Client, taskQueue string, acts *activities.Activities) worker.Worker {
+	w := worker.New(c, taskQueue, worker.Options{})
+	Register(w, acts)
+	return w
+}
