@@ -32,6 +32,13 @@ func NewTokens(key *rsa.PrivateKey, ttl time.Duration) *Tokens {
 	return &Tokens{key: key, ttl: ttl, now: time.Now}
 }
 
+// WithClock returns tokens that read the time from now (tests issue already-expired tokens).
+func (t *Tokens) WithClock(now func() time.Time) *Tokens {
+	cp := *t
+	cp.now = now
+	return &cp
+}
+
 type claims struct {
 	Username string   `json:"username"`
 	Roles    []string `json:"roles"`

@@ -28,6 +28,7 @@ type App struct {
 	Store      *store.Store
 	Temporal   client.Client
 	Activities *activities.Activities
+	Tokens     *api.Tokens
 	API        *api.Server
 }
 
@@ -59,10 +60,19 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Log:      log,
 		Now:      time.Now,
 	}
-	srv := api.NewServer(st, tc, api.NewTokens(key, cfg.JWTTTL), api.Settings{
-		TaskQueue: cfg.TaskQueue, PasswordResetTTL: cfg.PasswordResetTTL, BcryptCost: cfg.BcryptCost,
-	}, log)
-	return &App{Config: cfg, Log: log, Store: st, Temporal: tc, Activities: acts, API: srv}, nil
+	a := &App{Config: cfg, Log: log, Store: st, Temporal: tc, Activities: acts, Tokens: api.NewTokens(key, cfg.JWTTTL)}
+	a.API = a.NewAPI(a.APISettings())
+	return a, nil
+}
+
+// APISettings derives the API's settings from the configuration.
+func (a *App) APISettings() api.Settings {
+	return api.Settings{TaskQueue: a.Config.TaskQueue, PasswordResetTTL: a.Config.PasswordResetTTL, BcryptCost: a.Config.BcryptCost}
+}
+
+// NewAPI builds an API server sharing this app's connections (tests use it to vary settings).
+func (a *App) NewAPI(settings api.Settings) *api.Server {
+	return api.NewServer(a.Store, a.Temporal, a.Tokens, settings, a.Log)
 }
 
 func newMailer(cfg config.Config, log *slog.Logger) activities.Mailer {
