@@ -34,8 +34,8 @@ func link(path string, mapping ...string) *Link {
 	return l
 }
 
-// Links is a resource's _links; nil links are left out.
-type Links map[string]*Link
+// Links is a resource's _links: each value is a *Link, or a []*Link for a list (images).
+type Links map[string]any
 
 // isoTime renders times as ISO 8601 with an explicit offset, as Keyclic clients parse them.
 type isoTime time.Time

@@ -62,7 +62,8 @@ type organizationData struct {
 
 // check validates the fields both creation and modification accept.
 func (d *organizationData) check(vs *domain.Violations, creating bool) {
-	vs.CheckText("name", d.Name, creating, 255)
+	// an organization always has a name: required on creation, never blanked by a patch
+	vs.CheckText("name", d.Name, creating || d.Name != nil, 255)
 	vs.CheckText("alternateName", d.AlternateName, false, 255)
 	vs.CheckText("description", d.Description, false, 5000)
 	if d.BillingEmailAddress != nil && *d.BillingEmailAddress != "" {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/store"
+	"github.com/keyclic/keyclic/workflows"
 )
 
 // Settings are the API-side parts of the configuration.
@@ -20,6 +21,7 @@ type Settings struct {
 	TaskQueue        string
 	PasswordResetTTL time.Duration
 	BcryptCost       int
+	Operations       workflows.OperationSettings
 }
 
 // Server holds what handlers need. One Temporal client per process, shared with the worker.
@@ -71,6 +73,17 @@ func (s *Server) Handler() http.Handler {
 	s.organizationRoutes(api)
 	s.memberRoutes(api)
 	s.businessActivityRoutes(api)
+	s.placeRoutes(api)
+	s.categoryRoutes(api)
+	s.relationshipRoutes(api)
+	s.feedbackRoutes(api)
+	s.reportRoutes(api)
+	s.operationRoutes(api)
+	s.feedbackListRoutes(api)
+	s.feedbackImageRoutes(api)
+	s.commentRoutes(api)
+	s.contributionRoutes(api)
+	s.operationImageRoutes(api)
 	return r
 }
 

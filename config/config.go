@@ -32,6 +32,9 @@ type Config struct {
 	PasswordResetURL string        // PASSWORD_RESET_URL: used when the request names no application
 	BcryptCost       int           // BCRYPT_COST
 
+	OperationDefaultDelay     time.Duration // OPERATION_DEFAULT_DELAY: due time of an operation with no start date and duration
+	OperationReminderInterval time.Duration // OPERATION_REMINDER_INTERVAL: between reminders of an overdue operation
+
 	DataDir   string // KEYCLIC_DATA_DIR: development files (generated JWT key, Temporal's SQLite file)
 	LogLevel  slog.Level
 	LogFormat string // LOG_FORMAT: text or json
@@ -41,23 +44,25 @@ type Config struct {
 func FromEnv() (Config, error) {
 	r := reader{}
 	c := Config{
-		DatabaseURL:       r.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/keyclic?sslmode=disable"),
-		HTTPAddr:          r.str("HTTP_ADDR", ":8080"),
-		TemporalAddress:   r.str("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
-		TemporalNamespace: r.str("TEMPORAL_NAMESPACE", "default"),
-		TaskQueue:         r.str("TEMPORAL_TASK_QUEUE", "keyclic"),
-		JWTPrivateKey:     r.str("JWT_PRIVATE_KEY", ""),
-		JWTPrivateKeyFile: r.str("JWT_PRIVATE_KEY_FILE", ""),
-		JWTTTL:            r.duration("JWT_TTL", 24*time.Hour),
-		SendGridAPIKey:    r.str("SENDGRID_API_KEY", ""),
-		SendGridHost:      r.str("SENDGRID_HOST", "https://api.sendgrid.com"),
-		MailFrom:          r.str("MAIL_FROM", "no-reply@keyclic.com"),
-		MailFromName:      r.str("MAIL_FROM_NAME", "Keyclic"),
-		PasswordResetTTL:  r.duration("PASSWORD_RESET_TTL", time.Hour),
-		PasswordResetURL:  r.str("PASSWORD_RESET_URL", "https://app.keyclic.com/#/password-reset/"),
-		BcryptCost:        r.integer("BCRYPT_COST", 12),
-		DataDir:           r.str("KEYCLIC_DATA_DIR", "var"),
-		LogFormat:         r.str("LOG_FORMAT", "text"),
+		DatabaseURL:               r.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/keyclic?sslmode=disable"),
+		HTTPAddr:                  r.str("HTTP_ADDR", ":8080"),
+		TemporalAddress:           r.str("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalNamespace:         r.str("TEMPORAL_NAMESPACE", "default"),
+		TaskQueue:                 r.str("TEMPORAL_TASK_QUEUE", "keyclic"),
+		JWTPrivateKey:             r.str("JWT_PRIVATE_KEY", ""),
+		JWTPrivateKeyFile:         r.str("JWT_PRIVATE_KEY_FILE", ""),
+		JWTTTL:                    r.duration("JWT_TTL", 24*time.Hour),
+		SendGridAPIKey:            r.str("SENDGRID_API_KEY", ""),
+		SendGridHost:              r.str("SENDGRID_HOST", "https://api.sendgrid.com"),
+		MailFrom:                  r.str("MAIL_FROM", "no-reply@keyclic.com"),
+		MailFromName:              r.str("MAIL_FROM_NAME", "Keyclic"),
+		PasswordResetTTL:          r.duration("PASSWORD_RESET_TTL", time.Hour),
+		PasswordResetURL:          r.str("PASSWORD_RESET_URL", "https://app.keyclic.com/#/password-reset/"),
+		BcryptCost:                r.integer("BCRYPT_COST", 12),
+		OperationDefaultDelay:     r.duration("OPERATION_DEFAULT_DELAY", 72*time.Hour),
+		OperationReminderInterval: r.duration("OPERATION_REMINDER_INTERVAL", 24*time.Hour),
+		DataDir:                   r.str("KEYCLIC_DATA_DIR", "var"),
+		LogFormat:                 r.str("LOG_FORMAT", "text"),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("LOG_LEVEL: %w", err))

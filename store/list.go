@@ -60,14 +60,20 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// listPage runs "SELECT cols FROM from WHERE ... ORDER BY created_at LIMIT/OFFSET" and a count,
-// scanning each row with scan. alias is the table alias carrying created_at and id.
+// listPage runs "SELECT cols FROM from WHERE ... ORDER BY created_at, id LIMIT/OFFSET" and a
+// count, scanning each row with scan. alias is the table alias carrying created_at and id.
 func listPage[T any](ctx context.Context, q querier, cols, from, alias string, f *filter, p domain.Page, scan func(pgx.Row) (T, error)) ([]T, int, error) {
 	f.page(alias, p)
-	order := "ASC"
+	return listPageOrdered(ctx, q, cols, from, alias+".created_at, "+alias+".id", f, p, scan)
+}
+
+// listPageOrdered is listPage with an explicit ordering (columns, each sorted in the page's direction).
+func listPageOrdered[T any](ctx context.Context, q querier, cols, from, orderCols string, f *filter, p domain.Page, scan func(pgx.Row) (T, error)) ([]T, int, error) {
+	dir := " ASC"
 	if p.Desc {
-		order = "DESC"
+		dir = " DESC"
 	}
+	order := strings.Join(strings.Split(orderCols, ", "), dir+", ") + dir
 	var total int
 	if err := q.QueryRow(ctx, "SELECT count(*) FROM "+from+f.sql(), f.args...).Scan(&total); err != nil {
 		return nil, 0, err
@@ -76,8 +82,7 @@ func listPage[T any](ctx context.Context, q querier, cols, from, alias string, f
 	if total == 0 || p.Offset() >= total {
 		return items, total, nil
 	}
-	sql := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s.created_at %s, %s.id %s LIMIT %d OFFSET %d",
-		cols, from, f.sql(), alias, order, alias, order, p.Limit, p.Offset())
+	sql := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s LIMIT %d OFFSET %d", cols, from, f.sql(), order, p.Limit, p.Offset())
 	rows, err := q.Query(ctx, sql, f.args...)
 	if err != nil {
 		return nil, 0, err

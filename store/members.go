@@ -126,3 +126,13 @@ func ensureAnAdmin(ctx context.Context, tx pgx.Tx, orgID uuid.UUID) error {
 	}
 	return nil
 }
+
+// OperatorsOf lists the people holding ORGANIZATION:OPERATOR in an organization.
+func (s *Store) OperatorsOf(ctx context.Context, orgID uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT person_id FROM members WHERE organization_id = $1 AND $2 = ANY (roles) ORDER BY person_id`,
+		orgID, string(domain.RoleOperator))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}

@@ -60,9 +60,18 @@ func (s *Store) ExpirePasswordReset(ctx context.Context, id uuid.UUID) error {
 func (s *Store) UsePasswordReset(ctx context.Context, id uuid.UUID, passwordHash string) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		var personID uuid.UUID
+		if err := tx.QueryRow(ctx, `SELECT person_id FROM password_resets WHERE id = $1`, id).Scan(&personID); err != nil {
+			return notFound(err)
+		}
+		// Lock the person before any of their requests: two requests of one person used at once
+		// then queue here, instead of each locking its own row and deadlocking on the other's
+		// when superseding it. NO KEY UPDATE does not block inserts referencing the person.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM people WHERE id = $1 FOR NO KEY UPDATE`, personID); err != nil {
+			return err
+		}
 		var state string
 		var expired bool
-		err := tx.QueryRow(ctx, `SELECT person_id, state, expires_at <= now() FROM password_resets WHERE id = $1 FOR UPDATE`, id).Scan(&personID, &state, &expired)
+		err := tx.QueryRow(ctx, `SELECT state, expires_at <= now() FROM password_resets WHERE id = $1 FOR UPDATE`, id).Scan(&state, &expired)
 		if err != nil {
 			return notFound(err)
 		}

@@ -13,6 +13,9 @@ import (
 // Register adds every workflow (under its stable name) and every activity to r.
 func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.PasswordResetWorkflow, workflow.RegisterOptions{Name: workflows.PasswordResetWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.FeedbackWorkflow, workflow.RegisterOptions{Name: workflows.FeedbackWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.ReportWorkflow, workflow.RegisterOptions{Name: workflows.ReportWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.OperationWorkflow, workflow.RegisterOptions{Name: workflows.OperationWorkflowName})
 	r.RegisterActivity(acts)
 }
 

@@ -8,12 +8,45 @@ import "github.com/google/uuid"
 // running executions.
 const (
 	PasswordResetWorkflowName = "PasswordReset"
+	FeedbackWorkflowName      = "Feedback"
+	ReportWorkflowName        = "Report"
+	OperationWorkflowName     = "Operation"
 )
 
 // Update names.
 const (
 	UpdateChangePassword = "change-password"
+	// UpdateProcessFeedback waits for the feedback's matching to end; sent with the start
+	// (update-with-start) so that POST /feedbacks/issues can answer 201 or 409.
+	UpdateProcessFeedback = "process"
+
+	UpdateReportTransition = "transition"
+	UpdateReportDelegate   = "delegate"
+	UpdateReportEdit       = "edit"
+	UpdateReportAddOp      = "add-operation"
+
+	UpdateOperationAssign     = "assign"
+	UpdateOperationTransition = "transition"
+	UpdateOperationEdit       = "edit"
+	UpdateOperationRemove     = "remove"
+)
+
+// Signal names.
+const (
+	// SignalOperationChanged tells a report workflow that one of its operations changed state.
+	SignalOperationChanged = "operation-changed"
+	// SignalWithdraw tells a report workflow that another organization accepted its feedback.
+	SignalWithdraw = "withdraw"
 )
 
 // PasswordResetWorkflowID is the readable, unique id of a password reset request's workflow.
 func PasswordResetWorkflowID(id uuid.UUID) string { return "password-reset/" + id.String() }
+
+// FeedbackWorkflowID is the workflow id of a feedback's lifecycle.
+func FeedbackWorkflowID(id uuid.UUID) string { return "feedback/" + id.String() }
+
+// ReportWorkflowID is the workflow id of a report's lifecycle.
+func ReportWorkflowID(id uuid.UUID) string { return "report/" + id.String() }
+
+// OperationWorkflowID is the workflow id of an operation's lifecycle.
+func OperationWorkflowID(id uuid.UUID) string { return "operation/" + id.String() }

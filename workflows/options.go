@@ -20,3 +20,16 @@ func withActivityDefaults(ctx workflow.Context) workflow.Context {
 		},
 	})
 }
+
+// withLocalActivityDefaults is for the short database calls run as local activities: they cost
+// no extra workflow task, and are retried with backoff until the database answers.
+func withLocalActivityDefaults(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout: 10 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    100 * time.Millisecond,
+			BackoffCoefficient: 2,
+			MaximumInterval:    30 * time.Second,
+		},
+	})
+}

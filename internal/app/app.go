@@ -19,6 +19,7 @@ import (
 	"github.com/keyclic/keyclic/config"
 	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/worker"
+	"github.com/keyclic/keyclic/workflows"
 )
 
 // App is the assembled service.
@@ -67,7 +68,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 
 // APISettings derives the API's settings from the configuration.
 func (a *App) APISettings() api.Settings {
-	return api.Settings{TaskQueue: a.Config.TaskQueue, PasswordResetTTL: a.Config.PasswordResetTTL, BcryptCost: a.Config.BcryptCost}
+	return api.Settings{
+		TaskQueue: a.Config.TaskQueue, PasswordResetTTL: a.Config.PasswordResetTTL, BcryptCost: a.Config.BcryptCost,
+		Operations: workflows.OperationSettings{
+			DefaultDelay: a.Config.OperationDefaultDelay, ReminderInterval: a.Config.OperationReminderInterval,
+		},
+	}
 }
 
 // NewAPI builds an API server sharing this app's connections (tests use it to vary settings).

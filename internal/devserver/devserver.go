@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -26,6 +27,7 @@ type Options struct {
 	DBFile           string   // SQLite file; empty keeps everything in memory
 	SearchAttributes []string // Name=Type definitions to register
 	Log              *slog.Logger
+	Output           io.Writer // the server's own output; nil sends it to stderr
 }
 
 // Server is a running dev server.
@@ -64,7 +66,10 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		args = append(args, "--search-attribute", sa)
 	}
 	cmd := exec.Command(o.CLIPath, args...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	cmd.Stdout, cmd.Stderr = o.Output, o.Output
+	if o.Output == nil {
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	}
 	// Own process group: the server is stopped by us, in order, not by a terminal's Ctrl-C racing us.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {

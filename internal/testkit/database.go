@@ -80,6 +80,14 @@ func StoreForTest(t testing.TB) *store.Store {
 	return db.Store
 }
 
+// logOutput is where the test servers' own output goes: nowhere unless KEYCLIC_TEST_LOG=1.
+func logOutput() io.Writer {
+	if os.Getenv("KEYCLIC_TEST_LOG") == "1" {
+		return os.Stderr
+	}
+	return io.Discard
+}
+
 // Logger is quiet unless KEYCLIC_TEST_LOG=1, so test output shows failures, not traffic.
 func Logger() *slog.Logger {
 	if os.Getenv("KEYCLIC_TEST_LOG") == "1" {

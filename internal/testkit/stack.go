@@ -43,7 +43,7 @@ func Start(ctx context.Context, name string) (*Stack, error) {
 	address := os.Getenv("KEYCLIC_TEST_TEMPORAL_ADDRESS")
 	if address == "" {
 		s.Temporal, err = devserver.Start(ctx, devserver.Options{
-			CLIPath: devserver.FindCLI(), SearchAttributes: workflows.SearchAttributeDefinitions(), Log: Logger(),
+			CLIPath: devserver.FindCLI(), SearchAttributes: workflows.SearchAttributeDefinitions(), Log: Logger(), Output: logOutput(),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("%w (build it with `make bin/temporal`)", err)

@@ -1,0 +1,196 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
+)
+
+func (s *Server) categoryRoutes(g *gin.RouterGroup) {
+	g.POST("/organizations/:organization/categories", s.createCategory)
+	g.GET("/organizations/:organization/categories", s.listOrganizationCategories)
+	g.GET("/categories", s.listCategories)
+	g.GET("/categories/:category", s.getCategory)
+	g.PATCH("/categories/:category", s.patchCategory)
+}
+
+type categoryJSON struct {
+	resource
+	Name                 string `json:"name"`
+	Color                string `json:"color"`
+	Icon                 string `json:"icon"`
+	IdentificationNumber string `json:"identificationNumber"`
+	Links                Links  `json:"_links"`
+}
+
+func categoryLink(id uuid.UUID) *Link {
+	return link("/categories/"+id.String(), "category", id.String())
+}
+
+func renderCategory(c domain.Category) categoryJSON {
+	return categoryJSON{
+		resource: newResource("Category", c.ID.String(), c.CreatedAt, c.UpdatedAt),
+		Name:     c.Name, Color: c.Color, Icon: c.Icon, IdentificationNumber: c.IdentificationNumber,
+		Links: Links{"self": categoryLink(c.ID), "organization": organizationLink(c.OrganizationID)},
+	}
+}
+
+type categoryData struct {
+	Name                 *string `json:"name"`
+	Color                *string `json:"color"`
+	Icon                 *string `json:"icon"`
+	IdentificationNumber *string `json:"identificationNumber"`
+}
+
+// check validates the fields; on creation name, color and icon are required, and a patch may not
+// blank them.
+func (d *categoryData) check(vs *domain.Violations, creating bool) {
+	vs.CheckText("name", d.Name, creating || d.Name != nil, 255)
+	switch {
+	case d.Color == nil && !creating:
+	case d.Color == nil || strings.TrimSpace(*d.Color) == "":
+		vs.Add("color", domain.MsgNotBlank)
+	case !domain.ValidColor(strings.TrimSpace(*d.Color)):
+		vs.Add("color", domain.MsgInvalidColor)
+	}
+	vs.CheckText("icon", d.Icon, creating || d.Icon != nil, 255)
+	vs.CheckText("identificationNumber", d.IdentificationNumber, false, 255)
+}
+
+// createCategory adds a category to an organization (its admins only).
+func (s *Server) createCategory(c *gin.Context) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.requireAdmin(c, o.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in categoryData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	in.check(&vs, true)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cat, err := s.store.CreateCategory(c, domain.Category{
+		ID: uuid.New(), OrganizationID: o.ID, Name: *trimmed(in.Name), Color: *trimmed(in.Color), Icon: *trimmed(in.Icon),
+		IdentificationNumber: deref(trimmed(in.IdentificationNumber)),
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusCreated, renderCategory(cat))
+}
+
+func (s *Server) listCategories(c *gin.Context) {
+	q := newQuery(c)
+	f := q.categoryFilter(appOf(c).ID)
+	f.Organization = q.uuid("organization")
+	s.respondCategories(c, q, f)
+}
+
+func (s *Server) listOrganizationCategories(c *gin.Context) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	q := newQuery(c)
+	f := q.categoryFilter(o.ApplicationID)
+	f.Organization = &o.ID
+	s.respondCategories(c, q, f)
+}
+
+// categoryFilter reads the filters both category lists accept.
+func (q *query) categoryFilter(appID uuid.UUID) store.CategoryFilter {
+	return store.CategoryFilter{
+		ApplicationID:        appID,
+		BusinessActivity:     q.uuid("business_activity"),
+		Point:                q.point(),
+		Name:                 q.search("name"),
+		Color:                q.search("color"),
+		Icon:                 q.search("icon"),
+		IdentificationNumber: q.search("identificationNumber"),
+	}
+}
+
+func (s *Server) respondCategories(c *gin.Context, q *query, f store.CategoryFilter) {
+	p := q.page()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cats, total, err := s.store.Categories(c, f, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items := make([]categoryJSON, len(cats))
+	for i, cat := range cats {
+		items[i] = renderCategory(cat)
+	}
+	hal(c, http.StatusOK, renderPage(c, p, total, items))
+}
+
+// pathCategory loads the category named in the path, within the request's application.
+func (s *Server) pathCategory(c *gin.Context) (domain.Category, error) {
+	id, err := pathID(c, "category")
+	if err != nil {
+		return domain.Category{}, err
+	}
+	return s.store.Category(c, appOf(c).ID, id)
+}
+
+func (s *Server) getCategory(c *gin.Context) {
+	cat, err := s.pathCategory(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderCategory(cat))
+}
+
+// patchCategory changes a category (admins of its organization only).
+func (s *Server) patchCategory(c *gin.Context) {
+	cat, err := s.pathCategory(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.requireAdmin(c, cat.OrganizationID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in categoryData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	in.check(&vs, false)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cat, err = s.store.PatchCategory(c, appOf(c).ID, cat.ID, store.CategoryPatch{
+		Name: trimmed(in.Name), Color: trimmed(in.Color), Icon: trimmed(in.Icon), IdentificationNumber: trimmed(in.IdentificationNumber),
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderCategory(cat))
+}

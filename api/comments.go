@@ -1,0 +1,165 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
+)
+
+func (s *Server) commentRoutes(g *gin.RouterGroup) {
+	g.POST("/feedbacks/:feedback/comments", s.postFeedbackComment)
+	g.GET("/feedbacks/:feedback/comments", s.listFeedbackComments)
+	g.POST("/operations/:operation/comments", s.postOperationComment)
+	g.GET("/operations/:operation/comments", s.listOperationComments)
+}
+
+// activityJSON is an item of the activity lists (comments, supports): who (actor) did what (verb)
+// on which resource (object), when, with the comment's text as message.
+type activityJSON struct {
+	Type    string  `json:"type"`
+	ID      string  `json:"id"`
+	Actor   string  `json:"actor"`
+	Verb    string  `json:"verb"`
+	Object  string  `json:"object"`
+	Message string  `json:"message"`
+	Time    isoTime `json:"time"`
+	Links   Links   `json:"_links"`
+}
+
+// Activity verbs.
+const (
+	verbComment    = "comment"
+	verbContribute = "contribute"
+)
+
+func renderActivities(as []store.Activity, verb string, object func(uuid.UUID) *Link) []activityJSON {
+	out := make([]activityJSON, len(as))
+	for i, a := range as {
+		out[i] = activityJSON{
+			Type: "Activity", ID: a.ID.String(), Actor: a.ActorID.String(), Verb: verb, Object: a.ObjectID.String(),
+			Message: a.Message, Time: isoTime(a.CreatedAt),
+			Links: Links{"actor": personLink(a.ActorID), "object": object(a.ObjectID)},
+		}
+	}
+	return out
+}
+
+// respondActivities answers with a page of activities read by list.
+func (s *Server) respondActivities(c *gin.Context, verb string, object func(uuid.UUID) *Link,
+	list func(domain.Page) ([]store.Activity, int, error)) {
+	q := newQuery(c)
+	p := q.page()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	as, total, err := list(p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderPage(c, p, total, renderActivities(as, verb, object)))
+}
+
+type commentData struct {
+	Text *string `json:"text"`
+}
+
+// maxCommentLength bounds a comment's text, in characters.
+const maxCommentLength = 10000
+
+// readComment reads and checks the {"text": "..."} body.
+func readComment(c *gin.Context) (string, error) {
+	var in commentData
+	if err := bindJSON(c, &in); err != nil {
+		return "", err
+	}
+	var vs domain.Violations
+	vs.CheckText("text", in.Text, true, maxCommentLength)
+	if err := vs.Err(); err != nil {
+		return "", err
+	}
+	return *in.Text, nil
+}
+
+// requirePublic refuses comments and supports on a private feedback. The answer is 409, not 403:
+// nobody may comment on or support a private feedback, not even its reporter or the organizations
+// that received it, so it is the feedback's visibility that refuses, not who is asking. (Those who
+// may not even see it got 404 before.)
+func requirePublic(f domain.Feedback) error {
+	if !f.Public {
+		return domain.Conflict(domain.MsgFeedbackNotPublic)
+	}
+	return nil
+}
+
+// postFeedbackComment comments on a public feedback the caller can see; it answers with the feedback.
+func (s *Server) postFeedbackComment(c *gin.Context) {
+	f, err := s.visibleFeedback(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	text, err := readComment(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := requirePublic(f); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.store.AddFeedbackComment(c, f.ID, callerOf(c), text, s.now()); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondFeedback(c, http.StatusCreated, f.ApplicationID, f.ID)
+}
+
+// listFeedbackComments lists the comments of a feedback the caller can see, newest first.
+func (s *Server) listFeedbackComments(c *gin.Context) {
+	f, err := s.visibleFeedback(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondActivities(c, verbComment, feedbackLink, func(p domain.Page) ([]store.Activity, int, error) {
+		return s.store.FeedbackComments(c, f.ID, p)
+	})
+}
+
+// postOperationComment comments on an operation: any member of an organization of the report's
+// chain may. The comment is also recorded in the operation's log. It answers with the operation.
+func (s *Server) postOperationComment(c *gin.Context) {
+	o, _, err := s.readableOperation(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	text, err := readComment(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.store.AddOperationComment(c, o.ID, callerOf(c), text, s.now()); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondOperation(c, http.StatusCreated, o.ID)
+}
+
+// listOperationComments lists an operation's comments, newest first.
+func (s *Server) listOperationComments(c *gin.Context) {
+	o, _, err := s.readableOperation(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondActivities(c, verbComment, operationLink, func(p domain.Page) ([]store.Activity, int, error) {
+		return s.store.OperationComments(c, o.ID, p)
+	})
+}

@@ -1,0 +1,140 @@
+package api
+
+import (
+	"encoding/json"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
+)
+
+type feedbackJSON struct {
+	resource
+	Description    string           `json:"description"`
+	GeoCoordinates geoJSON          `json:"geoCoordinates"`
+	Metadata       json.RawMessage  `json:"metadata"`
+	Public         bool             `json:"public"`
+	State          domain.State     `json:"state"`
+	Links          Links            `json:"_links"`
+	Embedded       feedbackEmbedded `json:"_embedded"`
+}
+
+type geoJSON struct {
+	Point     domain.Point `json:"point"`
+	Elevation *float64     `json:"elevation"`
+}
+
+type feedbackEmbedded struct {
+	StateTransitions []string     `json:"stateTransitions"`
+	Tracking         trackingJSON `json:"tracking"`
+}
+
+type trackingJSON struct {
+	State       domain.State     `json:"state"`
+	Progression progressionJSON  `json:"progression"`
+	Time        *isoTime         `json:"time"`
+	Checkpoints []checkpointJSON `json:"checkpoints"`
+}
+
+type progressionJSON struct {
+	Resolved int `json:"resolved"`
+	Total    int `json:"total"`
+}
+
+type checkpointJSON struct {
+	CreatedAt isoTime      `json:"createdAt"`
+	State     domain.State `json:"state"`
+}
+
+// renderTracking builds a tracking: the state, the operations' progression and every checkpoint.
+func renderTracking(state domain.State, resolved, total int, cps []domain.Checkpoint) trackingJSON {
+	t := trackingJSON{State: state, Progression: progressionJSON{Resolved: resolved, Total: total}, Checkpoints: make([]checkpointJSON, len(cps))}
+	for i, c := range cps {
+		t.Checkpoints[i] = checkpointJSON{CreatedAt: isoTime(c.At), State: c.State}
+	}
+	if len(cps) > 0 {
+		last := isoTime(cps[len(cps)-1].At)
+		t.Time = &last
+	}
+	return t
+}
+
+func feedbackLink(id uuid.UUID) *Link {
+	return link("/feedbacks/"+id.String(), "feedback", id.String())
+}
+
+func renderFeedbackWith(f domain.Feedback, x *store.FeedbackExtras) feedbackJSON {
+	id := f.ID.String()
+	links := Links{
+		"self":     feedbackLink(f.ID),
+		"reporter": personLink(f.ReporterID),
+		"tracking": link("/feedbacks/"+id+"/tracking", "feedback", id),
+	}
+	if f.CategoryID != nil {
+		links["category"] = link("/categories/"+f.CategoryID.String(), "category", f.CategoryID.String())
+	}
+	if f.BusinessActivityID != nil {
+		links["businessActivity"] = businessActivityLink(*f.BusinessActivityID)
+	}
+	images := make([]*Link, len(x.ImageIDs))
+	for i, img := range x.ImageIDs {
+		images[i] = link("/feedbacks/"+id+"/images/"+img.String()+"/200/200", "feedback", id, "image", img.String(), "width", "200", "height", "200")
+	}
+	links["images"] = images
+	if len(images) > 0 {
+		links["image"] = images[0]
+	}
+	meta := f.Metadata
+	if len(meta) == 0 {
+		meta = json.RawMessage("{}")
+	}
+	return feedbackJSON{
+		resource:       newResource("Feedback", id, f.CreatedAt, f.UpdatedAt),
+		Description:    f.Description,
+		GeoCoordinates: geoJSON{Point: f.Point, Elevation: f.Elevation},
+		Metadata:       meta,
+		Public:         f.Public,
+		State:          f.State,
+		Links:          links,
+		Embedded: feedbackEmbedded{
+			StateTransitions: domain.FeedbackClientMachine.Allowed(f.State),
+			Tracking:         renderTracking(f.State, x.Resolved, x.Operations, x.Checkpoints),
+		},
+	}
+}
+
+// renderFeedbacks renders several feedbacks, loading what they need in a few queries.
+func (s *Server) renderFeedbacks(c *gin.Context, fs []domain.Feedback) ([]feedbackJSON, error) {
+	ids := make([]uuid.UUID, len(fs))
+	for i, f := range fs {
+		ids[i] = f.ID
+	}
+	extras, err := s.store.FeedbackExtrasFor(c, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]feedbackJSON, len(fs))
+	for i, f := range fs {
+		out[i] = renderFeedbackWith(f, extras[f.ID])
+	}
+	return out, nil
+}
+
+func (s *Server) renderFeedback(c *gin.Context, status int, f domain.Feedback) {
+	out, err := s.renderFeedbacks(c, []domain.Feedback{f})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, status, out[0])
+}
+
+func (s *Server) feedbackTracking(c *gin.Context, f domain.Feedback) (trackingJSON, error) {
+	out, err := s.renderFeedbacks(c, []domain.Feedback{f})
+	if err != nil {
+		return trackingJSON{}, err
+	}
+	return out[0].Embedded.Tracking, nil
+}

@@ -1,0 +1,74 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/keyclic/keyclic/domain"
+)
+
+func (s *Server) feedbackImageRoutes(g *gin.RouterGroup) {
+	g.POST("/feedbacks/:feedback/images", s.postFeedbackImage)
+	g.GET("/feedbacks/:feedback/images/:image/:width/:height", s.getFeedbackImage)
+}
+
+type imageUpload struct {
+	Image *string `json:"image"`
+}
+
+// readImageUpload reads and checks the {"image": "data:..."} body.
+func readImageUpload(c *gin.Context) (domain.Image, error) {
+	var in imageUpload
+	if err := bindJSON(c, &in); err != nil {
+		return domain.Image{}, err
+	}
+	if in.Image == nil || *in.Image == "" {
+		return domain.Image{}, domain.Invalid("image", domain.MsgNotBlank)
+	}
+	return domain.ParseImageDataURI("image", *in.Image)
+}
+
+// postFeedbackImage adds a picture to a feedback: only its reporter may (others who can see it
+// get 403, others 404). It answers with the feedback, whose _links.images lists the new image.
+func (s *Server) postFeedbackImage(c *gin.Context) {
+	f, err := s.visibleFeedback(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if f.ReporterID != callerOf(c) {
+		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotReporter)})
+		return
+	}
+	img, err := readImageUpload(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.store.AddFeedbackImage(c, f.ID, img, s.now()); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondFeedback(c, http.StatusCreated, f.ApplicationID, f.ID)
+}
+
+// getFeedbackImage sends an image of a feedback the caller may see, scaled to fit width×height.
+func (s *Server) getFeedbackImage(c *gin.Context) {
+	f, err := s.visibleFeedback(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	imageID, err := pathID(c, "image")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	img, err := s.store.FeedbackImage(c, f.ID, imageID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.sendResized(c, img)
+}

@@ -1,0 +1,267 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/workflows"
+)
+
+func (s *Server) feedbackRoutes(g *gin.RouterGroup) {
+	g.POST("/feedbacks/issues", s.postIssue)
+	g.GET("/feedbacks/:feedback", s.getFeedback)
+	g.GET("/feedbacks/:feedback/tracking", s.getFeedbackTracking)
+	g.POST("/feedbacks/:feedback/workflow/transition", s.transitionFeedback)
+	g.PATCH("/feedbacks/:feedback/state", s.transitionFeedback)
+}
+
+type feedbackData struct {
+	Category         *string         `json:"category"`
+	Geo              *geoData        `json:"geo"`
+	Description      *string         `json:"description"`
+	Visibility       *string         `json:"visibility"`
+	BusinessActivity *string         `json:"businessActivity"`
+	ProMode          *bool           `json:"proMode"`
+	Metadata         json.RawMessage `json:"metadata"`
+}
+
+type geoData struct {
+	Elevation *float64   `json:"elevation"`
+	Point     *pointData `json:"point"`
+}
+
+type pointData struct {
+	Latitude  *float64 `json:"latitude"`
+	Longitude *float64 `json:"longitude"`
+}
+
+// parse validates the body into a feedback draft; references are checked against the store.
+func (s *Server) parseFeedback(c *gin.Context, in feedbackData) (domain.Feedback, error) {
+	var vs domain.Violations
+	f := domain.Feedback{ID: uuid.New(), ApplicationID: appOf(c).ID, ReporterID: callerOf(c), State: domain.FeedbackNew, Public: false}
+	switch {
+	case in.Geo == nil || in.Geo.Point == nil:
+		vs.Add("geo.point", domain.MsgNotBlank)
+	default:
+		if in.Geo.Point.Latitude == nil {
+			vs.Add("geo.point.latitude", domain.MsgNotBlank)
+		} else if lat := *in.Geo.Point.Latitude; lat < -90 || lat > 90 {
+			vs.Add("geo.point.latitude", domain.MsgOutOfRange, -90, 90)
+		}
+		if in.Geo.Point.Longitude == nil {
+			vs.Add("geo.point.longitude", domain.MsgNotBlank)
+		} else if lon := *in.Geo.Point.Longitude; lon < -180 || lon > 180 {
+			vs.Add("geo.point.longitude", domain.MsgOutOfRange, -180, 180)
+		}
+		if len(vs) == 0 {
+			f.Point = domain.Point{Latitude: *in.Geo.Point.Latitude, Longitude: *in.Geo.Point.Longitude}
+		}
+		f.Elevation = in.Geo.Elevation
+	}
+	vs.CheckText("description", in.Description, false, 10000)
+	f.Description = deref(in.Description)
+	switch deref(in.Visibility) {
+	case "", domain.VisibilityPrivate:
+	case domain.VisibilityPublic:
+		f.Public = true
+	default:
+		vs.Add("visibility", domain.MsgInvalidChoice, domain.VisibilityPublic+", "+domain.VisibilityPrivate)
+	}
+	if len(in.Metadata) > 0 && string(in.Metadata) != "null" {
+		if in.Metadata[0] != '{' {
+			vs.Add("metadata", domain.MsgInvalidType, "object")
+		} else {
+			f.Metadata = in.Metadata
+		}
+	}
+	f.ProMode = in.ProMode != nil && *in.ProMode
+	if id := vs.CheckUUID("category", in.Category, false); id != uuid.Nil {
+		if _, err := s.store.CategoryOrganization(c, f.ApplicationID, id); domain.IsKind(err, domain.KindNotFound) {
+			vs.Add("category", domain.MsgUnknownReference)
+		} else if err != nil {
+			return f, err
+		}
+		f.CategoryID = &id
+	}
+	if id := vs.CheckUUID("businessActivity", in.BusinessActivity, false); id != uuid.Nil {
+		if _, err := s.store.BusinessActivity(c, id); domain.IsKind(err, domain.KindNotFound) {
+			vs.Add("businessActivity", domain.MsgUnknownReference)
+		} else if err != nil {
+			return f, err
+		}
+		f.BusinessActivityID = &id
+	}
+	if err := vs.Err(); err != nil {
+		return f, err
+	}
+	if f.ProMode {
+		org, err := s.store.AgentOrganization(c, f.ApplicationID, f.ReporterID)
+		if err != nil {
+			return f, err
+		}
+		if org == nil {
+			return f, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgProModeNotAgent)}
+		}
+	}
+	return f, nil
+}
+
+// postIssue creates a feedback through its workflow and answers once matching is decided:
+// 201 with the DELIVERED feedback, or 409 when no organization can receive it.
+func (s *Server) postIssue(c *gin.Context) {
+	var in feedbackData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, err := s.parseFeedback(c, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.processFeedback(c, f, http.StatusCreated)
+}
+
+// processFeedback runs (or re-runs) matching through update-with-start on feedback/<id> and
+// answers with the feedback, or with the reason it failed.
+func (s *Server) processFeedback(c *gin.Context, f domain.Feedback, status int) {
+	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       workflows.FeedbackWorkflowID(f.ID),
+		TaskQueue:                s.settings.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		// A FAILED feedback is processed again by a new run of the same workflow id.
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		StaticSummary:         "Feedback " + f.ID.String(),
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.SAApplication.ValueSet(f.ApplicationID.String()),
+			workflows.SAState.ValueSet(string(f.State)),
+			workflows.SAFeedback.ValueSet(f.ID.String()),
+		),
+	}, workflows.FeedbackWorkflowName, workflows.FeedbackInput{Feedback: f, Settings: s.settings.Operations})
+	h, err := s.temporal.UpdateWithStartWorkflow(c, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName:   workflows.UpdateProcessFeedback,
+			Args:         []any{workflows.ProcessFeedbackRequest{}},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	var res workflows.FeedbackResult
+	if err == nil {
+		err = h.Get(c, &res)
+	}
+	if err == nil {
+		err = res.Failure()
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondFeedback(c, status, f.ApplicationID, f.ID)
+}
+
+// visibleFeedback loads the feedback in the path if the caller may see it (else 404).
+func (s *Server) visibleFeedback(c *gin.Context) (domain.Feedback, error) {
+	id, err := pathID(c, "feedback")
+	if err != nil {
+		return domain.Feedback{}, err
+	}
+	f, err := s.store.Feedback(c, appOf(c).ID, id)
+	if err != nil {
+		return f, err
+	}
+	ok, err := s.store.FeedbackVisible(c, f, callerOf(c))
+	if err != nil {
+		return f, err
+	}
+	if !ok {
+		return f, domain.NotFound()
+	}
+	return f, nil
+}
+
+func (s *Server) getFeedback(c *gin.Context) {
+	f, err := s.visibleFeedback(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderFeedback(c, http.StatusOK, f)
+}
+
+func (s *Server) respondFeedback(c *gin.Context, status int, appID, id uuid.UUID) {
+	f, err := s.store.Feedback(c, appID, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderFeedback(c, status, f)
+}
+
+func (s *Server) getFeedbackTracking(c *gin.Context) {
+	f, err := s.visibleFeedback(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	t, err := s.feedbackTracking(c, f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, t)
+}
+
+type transitionData struct {
+	Transition *string `json:"transition"`
+}
+
+// readTransition reads and checks the {"transition": "..."} body against a machine's names.
+func readTransition(c *gin.Context, m domain.Machine) (string, error) {
+	var in transitionData
+	if err := bindJSON(c, &in); err != nil {
+		return "", err
+	}
+	if in.Transition == nil || *in.Transition == "" {
+		return "", domain.Invalid("transition", domain.MsgNotBlank)
+	}
+	for _, t := range m.Transitions {
+		if t.Name == *in.Transition {
+			return t.Name, nil
+		}
+	}
+	return "", domain.Invalid("transition", domain.MsgUnknownTransition, *in.Transition)
+}
+
+// transitionFeedback lets a feedback's reporter ask for matching again once it FAILED.
+func (s *Server) transitionFeedback(c *gin.Context) {
+	f, err := s.visibleFeedback(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	name, err := readTransition(c, domain.FeedbackMachine)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if f.ReporterID != callerOf(c) {
+		s.fail(c, domain.Forbidden())
+		return
+	}
+	if _, err := domain.FeedbackClientMachine.Next(f.State, name); err != nil {
+		if domain.IsKind(err, domain.KindInvalid) { // a transition only the workflow performs
+			err = domain.Conflict(domain.MsgTransitionNotAllowed, name, string(f.State))
+		}
+		s.fail(c, err)
+		return
+	}
+	s.processFeedback(c, f, http.StatusOK)
+}

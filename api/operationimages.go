@@ -1,0 +1,94 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/keyclic/keyclic/domain"
+)
+
+func (s *Server) operationImageRoutes(g *gin.RouterGroup) {
+	g.POST("/operations/:operation/images", s.postOperationImage)
+	g.DELETE("/operations/:operation/images/:image", s.deleteOperationImage)
+	g.GET("/operations/:operation/images/:image/:width/:height", s.getOperationImage)
+}
+
+// operationImageEditor loads the operation in the path if the caller may change its images: the
+// assigned member, or an admin of the organization treating the report. Members of the report's
+// chain who are neither get 403, others 404.
+func (s *Server) operationImageEditor(c *gin.Context) (domain.Operation, error) {
+	o, r, err := s.readableOperation(c)
+	if err != nil {
+		return o, err
+	}
+	if o.OperatorPersonID != nil && *o.OperatorPersonID == callerOf(c) {
+		return o, nil
+	}
+	if err := s.requireTreatingAdmin(c, r); err != nil {
+		if domain.IsKind(err, domain.KindForbidden) {
+			err = &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgOperationImageDenied)}
+		}
+		return o, err
+	}
+	return o, nil
+}
+
+// postOperationImage adds a picture to an operation (logged as "image") and answers with the
+// operation, whose _links.images lists it.
+func (s *Server) postOperationImage(c *gin.Context) {
+	o, err := s.operationImageEditor(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	img, err := readImageUpload(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.store.AddOperationImage(c, o.ID, callerOf(c), img, s.now()); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondOperation(c, http.StatusCreated, o.ID)
+}
+
+// deleteOperationImage removes a picture of an operation (logged as "image_remove").
+func (s *Server) deleteOperationImage(c *gin.Context) {
+	o, err := s.operationImageEditor(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	imageID, err := pathID(c, "image")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.store.RemoveOperationImage(c, o.ID, imageID, callerOf(c), s.now()); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// getOperationImage sends an image of an operation the caller can read, scaled to fit width×height.
+func (s *Server) getOperationImage(c *gin.Context) {
+	o, _, err := s.readableOperation(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	imageID, err := pathID(c, "image")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	img, err := s.store.OperationImage(c, o.ID, imageID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.sendResized(c, img)
+}

@@ -1,0 +1,473 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
+	"github.com/keyclic/keyclic/workflows"
+)
+
+func (s *Server) operationRoutes(g *gin.RouterGroup) {
+	g.POST("/operations", s.createOperation)
+	g.GET("/operations/:operation", s.getOperation)
+	g.PATCH("/operations/:operation", s.patchOperation)
+	g.DELETE("/operations/:operation", s.deleteOperation)
+	g.POST("/operations/:operation/assign", s.assignOperation)
+	g.POST("/operations/:operation/workflow/transition", s.transitionOperation)
+	g.PATCH("/operations/:operation/state", s.transitionOperation)
+	g.GET("/operations/:operation/tracking", s.getOperationTracking)
+	g.GET("/operations/:operation/logs", s.listOperationLogs)
+	g.GET("/reports/:report/operations", s.listReportOperations)
+	g.GET("/organizations/:organization/operations", s.listOrganizationOperations)
+	g.GET("/people/:person/operations", s.listPersonOperations)
+}
+
+type operationJSON struct {
+	resource
+	Name                 string            `json:"name"`
+	Description          string            `json:"description"`
+	Duration             *int              `json:"duration"`
+	StartDate            *isoTime          `json:"startDate"`
+	IdentificationNumber string            `json:"identificationNumber"`
+	State                domain.State      `json:"state"`
+	Links                Links             `json:"_links"`
+	Embedded             operationEmbedded `json:"_embedded"`
+}
+
+type operationEmbedded struct {
+	StateTransitions []string     `json:"stateTransitions"`
+	Tracking         trackingJSON `json:"tracking"`
+}
+
+func operationLink(id uuid.UUID) *Link {
+	return link("/operations/"+id.String(), "operation", id.String())
+}
+
+func renderOperationWith(o domain.Operation, x *store.OperationExtras) operationJSON {
+	id := o.ID.String()
+	links := Links{
+		"self":      operationLink(o.ID),
+		"report":    reportLink(o.ReportID),
+		"createdBy": personLink(o.CreatedBy),
+		"tracking":  link("/operations/"+id+"/tracking", "operation", id),
+	}
+	if o.OperatorMemberID != nil {
+		links["operator"] = memberLink(o.OrganizationID, *o.OperatorMemberID)
+	}
+	images := make([]*Link, len(x.ImageIDs))
+	for i, img := range x.ImageIDs {
+		images[i] = link("/operations/"+id+"/images/"+img.String()+"/200/200", "operation", id, "image", img.String(), "width", "200", "height", "200")
+	}
+	links["images"] = images
+	if len(images) > 0 {
+		links["image"] = images[0]
+	}
+	resolved := 0
+	if o.State == domain.OperationResolved {
+		resolved = 1
+	}
+	return operationJSON{
+		resource: newResource("Operation", id, o.CreatedAt, o.UpdatedAt),
+		Name:     o.Name, Description: o.Description, Duration: o.Duration, StartDate: isoPtr(o.StartDate),
+		IdentificationNumber: o.IdentificationNumber, State: o.State, Links: links,
+		Embedded: operationEmbedded{
+			StateTransitions: domain.OperationClientMachine.Allowed(o.State),
+			Tracking:         renderTracking(o.State, resolved, 1, x.Checkpoints),
+		},
+	}
+}
+
+func (s *Server) renderOperations(c *gin.Context, ops []domain.Operation) ([]operationJSON, error) {
+	ids := make([]uuid.UUID, len(ops))
+	for i, o := range ops {
+		ids[i] = o.ID
+	}
+	extras, err := s.store.OperationExtrasFor(c, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]operationJSON, len(ops))
+	for i, o := range ops {
+		out[i] = renderOperationWith(o, extras[o.ID])
+	}
+	return out, nil
+}
+
+func (s *Server) respondOperation(c *gin.Context, status int, id uuid.UUID) {
+	o, err := s.store.Operation(c, appOf(c).ID, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := s.renderOperations(c, []domain.Operation{o})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, status, out[0])
+}
+
+// readableOperation loads the operation in the path with its report, if the caller belongs to an
+// organization of the report's chain.
+func (s *Server) readableOperation(c *gin.Context) (domain.Operation, domain.Report, error) {
+	id, err := pathID(c, "operation")
+	if err != nil {
+		return domain.Operation{}, domain.Report{}, err
+	}
+	o, err := s.store.Operation(c, appOf(c).ID, id)
+	if err != nil {
+		return o, domain.Report{}, err
+	}
+	r, err := s.reportFor(c, o.ReportID, "report")
+	return o, r, err
+}
+
+type operationData struct {
+	Report               *string `json:"report"`
+	Name                 *string `json:"name"`
+	Description          *string `json:"description"`
+	Duration             *int    `json:"duration"`
+	IdentificationNumber *string `json:"identificationNumber"`
+	StartDate            *string `json:"startDate"`
+}
+
+// check validates the editable fields, returning the parsed start date.
+func (d *operationData) check(vs *domain.Violations) *time.Time {
+	vs.CheckText("name", d.Name, false, 255)
+	vs.CheckText("description", d.Description, false, 10000)
+	vs.CheckText("identificationNumber", d.IdentificationNumber, false, 255)
+	if d.Duration != nil && (*d.Duration < 1 || *d.Duration > 525600) {
+		vs.Add("duration", domain.MsgOutOfRange, 1, 525600)
+	}
+	if d.StartDate == nil || *d.StartDate == "" {
+		return nil
+	}
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, *d.StartDate); err == nil {
+			return &t
+		}
+	}
+	vs.Add("startDate", domain.MsgInvalidDate)
+	return nil
+}
+
+// createOperation adds an operation to a report through the report's workflow, which starts the
+// operation's own workflow (operation/<id>).
+func (s *Server) createOperation(c *gin.Context) {
+	var in operationData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	reportID := vs.CheckUUID("report", in.Report, true)
+	start := in.check(&vs)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	r, err := s.reportFor(c, reportID, "report")
+	if domain.IsKind(err, domain.KindNotFound) {
+		err = domain.Invalid("report", domain.MsgUnknownReference)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.requireTreatingAdmin(c, r); err != nil {
+		s.fail(c, err)
+		return
+	}
+	op := domain.Operation{
+		ID: uuid.New(), ReportID: r.ID, OrganizationID: r.Treating(), CreatedBy: callerOf(c),
+		Name: deref(trimmed(in.Name)), Description: deref(in.Description), IdentificationNumber: deref(trimmed(in.IdentificationNumber)),
+		StartDate: start, Duration: in.Duration,
+	}
+	var out workflows.ReportState
+	if err := s.update(c, workflows.ReportWorkflowID(r.ID), workflows.UpdateReportAddOp, workflows.AddOperationRequest{Operation: op}, &out); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondOperation(c, http.StatusCreated, op.ID)
+}
+
+func (s *Server) getOperation(c *gin.Context) {
+	o, _, err := s.readableOperation(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondOperation(c, http.StatusOK, o.ID)
+}
+
+func (s *Server) getOperationTracking(c *gin.Context) {
+	o, _, err := s.readableOperation(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := s.renderOperations(c, []domain.Operation{o})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, out[0].Embedded.Tracking)
+}
+
+func (s *Server) patchOperation(c *gin.Context) {
+	o, r, err := s.readableOperation(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.requireTreatingAdmin(c, r); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in operationData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	start := in.check(&vs)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var out workflows.OperationState
+	if err := s.update(c, workflows.OperationWorkflowID(o.ID), workflows.UpdateOperationEdit, workflows.EditOperationRequest{
+		Patch: store.OperationPatch{Name: trimmed(in.Name), Description: in.Description, IdentificationNumber: trimmed(in.IdentificationNumber),
+			StartDate: start, Duration: in.Duration},
+		ActorID: callerOf(c),
+	}, &out); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondOperation(c, http.StatusOK, o.ID)
+}
+
+func (s *Server) deleteOperation(c *gin.Context) {
+	o, r, err := s.readableOperation(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.requireTreatingAdmin(c, r); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var out workflows.OperationState
+	if err := s.update(c, workflows.OperationWorkflowID(o.ID), workflows.UpdateOperationRemove,
+		workflows.RemoveOperationRequest{ActorID: callerOf(c)}, &out); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type assignData struct {
+	Member *string `json:"member"`
+}
+
+// assignOperation hands the operation to an operator or admin of the organization treating the report.
+func (s *Server) assignOperation(c *gin.Context) {
+	o, r, err := s.readableOperation(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.requireTreatingAdmin(c, r); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in assignData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	memberID := vs.CheckUUID("member", in.Member, true)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	m, err := s.store.Member(c, r.Treating(), memberID)
+	if domain.IsKind(err, domain.KindNotFound) {
+		err = domain.Invalid("member", domain.MsgUnknownReference)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !m.Roles.Has(domain.RoleOperator) && !m.Roles.Has(domain.RoleAdmin) {
+		s.fail(c, domain.Invalid("member", domain.MsgAssigneeRole))
+		return
+	}
+	var out workflows.OperationState
+	if err := s.update(c, workflows.OperationWorkflowID(o.ID), workflows.UpdateOperationAssign,
+		workflows.AssignRequest{MemberID: m.ID, PersonID: m.PersonID, ActorID: callerOf(c)}, &out); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondOperation(c, http.StatusOK, o.ID)
+}
+
+// transitionOperation applies "progress" or "resolve": by the assigned member or an admin.
+func (s *Server) transitionOperation(c *gin.Context) {
+	o, r, err := s.readableOperation(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	assigned := o.OperatorPersonID != nil && *o.OperatorPersonID == callerOf(c)
+	if !assigned {
+		if err := s.requireTreatingAdmin(c, r); err != nil {
+			s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAssigned)})
+			return
+		}
+	}
+	name, err := readTransition(c, domain.OperationMachine)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if name == "assign" {
+		s.fail(c, domain.Invalid("transition", domain.MsgUnknownTransition, name))
+		return
+	}
+	var out workflows.OperationState
+	if err := s.update(c, workflows.OperationWorkflowID(o.ID), workflows.UpdateOperationTransition,
+		workflows.OperationTransitionRequest{Transition: name, ActorID: callerOf(c)}, &out); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondOperation(c, http.StatusOK, o.ID)
+}
+
+type logEntryJSON struct {
+	Type     string         `json:"type"`
+	ID       string         `json:"id"`
+	Action   string         `json:"action"`
+	LoggedAt isoTime        `json:"loggedAt"`
+	ObjectID string         `json:"objectId"`
+	Version  int            `json:"version"`
+	Data     map[string]any `json:"data"`
+	Links    Links          `json:"_links"`
+}
+
+// listOperationLogs shows every change of an operation (admins of an organization of the chain).
+func (s *Server) listOperationLogs(c *gin.Context) {
+	o, r, err := s.readableOperation(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	admin := false
+	for _, org := range r.Chain {
+		if m, err := s.store.MemberOf(c, org, callerOf(c)); err == nil && m.Roles.Has(domain.RoleAdmin) {
+			admin = true
+		}
+	}
+	if !admin {
+		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAdmin)})
+		return
+	}
+	q := newQuery(c)
+	p := q.page()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	entries, total, err := s.store.OperationLogs(c, o.ID, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items := make([]logEntryJSON, len(entries))
+	for i, e := range entries {
+		items[i] = logEntryJSON{Type: "LogEntry", ID: e.ID.String(), Action: e.Action, LoggedAt: isoTime(e.LoggedAt),
+			ObjectID: o.ID.String(), Version: e.Version, Data: e.Data, Links: Links{"operation": operationLink(o.ID)}}
+		if e.ActorID != nil {
+			items[i].Links["actor"] = personLink(*e.ActorID)
+		}
+	}
+	hal(c, http.StatusOK, renderPage(c, p, total, items))
+}
+
+// operationFilter reads the filters every operation list shares.
+func (q *query) operationFilter(appID uuid.UUID) store.OperationFilter {
+	return store.OperationFilter{
+		ApplicationID: appID, States: q.states(domain.OperationStates),
+		Name: q.search("name"), Description: q.search("description"), IdentificationNumber: q.search("identificationNumber"),
+	}
+}
+
+func (s *Server) respondOperations(c *gin.Context, q *query, f store.OperationFilter) {
+	p := q.page()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	ops, total, err := s.store.Operations(c, f, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, err := s.renderOperations(c, ops)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderPage(c, p, total, items))
+}
+
+func (s *Server) listReportOperations(c *gin.Context) {
+	r, err := s.readableReport(c, "report")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	q := newQuery(c)
+	f := q.operationFilter(appOf(c).ID)
+	f.ReportID = &r.ID
+	s.respondOperations(c, q, f)
+}
+
+func (s *Server) listOrganizationOperations(c *gin.Context) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.membership(c, o.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	q := newQuery(c)
+	f := q.operationFilter(appOf(c).ID)
+	f.OrganizationID = &o.ID
+	s.respondOperations(c, q, f)
+}
+
+// listPersonOperations lists the operations assigned to a person; people see only their own.
+func (s *Server) listPersonOperations(c *gin.Context) {
+	id, err := pathID(c, "person")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if id != callerOf(c) {
+		s.fail(c, domain.Forbidden())
+		return
+	}
+	q := newQuery(c)
+	f := q.operationFilter(appOf(c).ID)
+	f.OperatorID = &id
+	s.respondOperations(c, q, f)
+}

@@ -1,0 +1,388 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
+	"github.com/keyclic/keyclic/workflows"
+)
+
+func (s *Server) reportRoutes(g *gin.RouterGroup) {
+	g.GET("/organizations/:organization/reports", s.listReports)
+	g.GET("/reports/:report", s.getReport)
+	g.PATCH("/reports/:report", s.patchReport)
+	g.GET("/reports/:report/tracking", s.getReportTracking)
+	g.POST("/reports/:report/workflow/transition", s.transitionReport)
+	g.PATCH("/reports/:report/state", s.transitionReport)
+	g.POST("/organizations/:organization/delegates", s.delegateReport)
+}
+
+type reportJSON struct {
+	resource
+	Description          string         `json:"description"`
+	Priority             int            `json:"priority"`
+	Tags                 []string       `json:"tags"`
+	IdentificationNumber string         `json:"identificationNumber"`
+	State                domain.State   `json:"state"`
+	Links                Links          `json:"_links"`
+	Embedded             reportEmbedded `json:"_embedded"`
+}
+
+type reportEmbedded struct {
+	StateTransitions []string     `json:"stateTransitions"`
+	Tracking         trackingJSON `json:"tracking"`
+}
+
+func reportLink(id uuid.UUID) *Link { return link("/reports/"+id.String(), "report", id.String()) }
+
+// reportTransitions lists what may be done now: "close" only once every operation is resolved.
+func reportTransitions(r domain.Report, x *store.ReportExtras) []string {
+	ts := domain.ReportMachine.Allowed(r.State)
+	if x.Resolved < x.Operations {
+		ts = slices.DeleteFunc(ts, func(t string) bool { return t == "close" })
+	}
+	return ts
+}
+
+func renderReportWith(r domain.Report, x *store.ReportExtras) reportJSON {
+	id := r.ID.String()
+	links := Links{
+		"self":         reportLink(r.ID),
+		"feedback":     feedbackLink(r.FeedbackID),
+		"operations":   link("/reports/"+id+"/operations", "report", id),
+		"organization": organizationLink(r.OrganizationID),
+		"tracking":     link("/reports/"+id+"/tracking", "report", id),
+	}
+	if r.CategoryID != nil {
+		links["category"] = link("/categories/"+r.CategoryID.String(), "category", r.CategoryID.String())
+	}
+	if r.PlaceID != nil {
+		links["place"] = link("/places/"+r.PlaceID.String(), "place", r.PlaceID.String())
+	}
+	// The delegation chain: who handed the report on, and to whom, in order.
+	from, to := []*Link{}, []*Link{}
+	for i, o := range r.Chain {
+		if i < len(r.Chain)-1 {
+			from = append(from, organizationLink(o))
+		}
+		if i > 0 {
+			to = append(to, organizationLink(o))
+		}
+	}
+	links["delegatedFrom"], links["delegatedTo"] = from, to
+	return reportJSON{
+		resource:    newResource("Report", id, r.CreatedAt, r.UpdatedAt),
+		Description: r.Description, Priority: r.Priority, Tags: r.Tags, IdentificationNumber: r.IdentificationNumber,
+		State: r.State, Links: links,
+		Embedded: reportEmbedded{
+			StateTransitions: reportTransitions(r, x),
+			Tracking:         renderTracking(r.State, x.Resolved, x.Operations, x.Checkpoints),
+		},
+	}
+}
+
+func (s *Server) renderReports(c *gin.Context, rs []domain.Report) ([]reportJSON, error) {
+	ids := make([]uuid.UUID, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	extras, err := s.store.ReportExtrasFor(c, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]reportJSON, len(rs))
+	for i, r := range rs {
+		out[i] = renderReportWith(r, extras[r.ID])
+	}
+	return out, nil
+}
+
+// respondReport answers with the report as it is now in the database.
+func (s *Server) respondReport(c *gin.Context, status int, id uuid.UUID) {
+	r, err := s.store.Report(c, appOf(c).ID, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := s.renderReports(c, []domain.Report{r})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, status, out[0])
+}
+
+// readableReport loads the report in the path if the caller belongs to an organization of its
+// chain (the receiver or a delegate); others get 404, as if it did not exist.
+func (s *Server) readableReport(c *gin.Context, param string) (domain.Report, error) {
+	id, err := pathID(c, param)
+	if err != nil {
+		return domain.Report{}, err
+	}
+	return s.reportFor(c, id, "report")
+}
+
+func (s *Server) reportFor(c *gin.Context, id uuid.UUID, path string) (domain.Report, error) {
+	r, err := s.store.Report(c, appOf(c).ID, id)
+	if err != nil {
+		return r, err
+	}
+	for _, org := range r.Chain {
+		if _, err := s.store.MemberOf(c, org, callerOf(c)); err == nil {
+			return r, nil
+		} else if !domain.IsKind(err, domain.KindNotFound) {
+			return r, err
+		}
+	}
+	return r, domain.NotFound()
+}
+
+// requireTreatingAdmin checks the caller is an admin of the organization treating the report now.
+func (s *Server) requireTreatingAdmin(c *gin.Context, r domain.Report) error {
+	m, err := s.store.MemberOf(c, r.Treating(), callerOf(c))
+	if err == nil && m.Roles.Has(domain.RoleAdmin) {
+		return nil
+	}
+	if err != nil && !domain.IsKind(err, domain.KindNotFound) {
+		return err
+	}
+	if r.Treating() != r.Chain[0] || err == nil {
+		return &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAdmin)}
+	}
+	return &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotTreating)}
+}
+
+func (s *Server) getReport(c *gin.Context) {
+	r, err := s.readableReport(c, "report")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := s.renderReports(c, []domain.Report{r})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, out[0])
+}
+
+func (s *Server) getReportTracking(c *gin.Context) {
+	r, err := s.readableReport(c, "report")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := s.renderReports(c, []domain.Report{r})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, out[0].Embedded.Tracking)
+}
+
+// states reads the state filter (one state, or several as state[]=…), checked against valid.
+func (q *query) states(valid []domain.State) []domain.State {
+	var out []domain.State
+	for _, name := range []string{"state", "state[]"} {
+		for _, v := range q.c.QueryArray(name) {
+			if v == "" {
+				continue
+			}
+			if !slices.Contains(valid, domain.State(v)) {
+				q.vs.Add("state", domain.MsgInvalidChoice, stateNames(valid))
+				continue
+			}
+			out = append(out, domain.State(v))
+		}
+	}
+	return out
+}
+
+func stateNames(states []domain.State) string {
+	s := ""
+	for i, st := range states {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(st)
+	}
+	return s
+}
+
+func (s *Server) listReports(c *gin.Context) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.membership(c, o.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	q := newQuery(c)
+	f := store.ReportFilter{OrganizationID: o.ID, States: q.states(domain.ReportStates), Place: q.uuid("place"), Category: q.uuid("category")}
+	p := q.page()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	reports, total, err := s.store.Reports(c, f, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, err := s.renderReports(c, reports)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderPage(c, p, total, items))
+}
+
+// transitionReport applies a transition through the report's workflow (admins of the treating
+// organization only); the answer is the report with its new state.
+func (s *Server) transitionReport(c *gin.Context) {
+	r, err := s.readableReport(c, "report")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.requireTreatingAdmin(c, r); err != nil {
+		s.fail(c, err)
+		return
+	}
+	name, err := readTransition(c, domain.ReportMachine)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var out workflows.ReportState
+	if err := s.update(c, workflows.ReportWorkflowID(r.ID), workflows.UpdateReportTransition,
+		workflows.ReportTransitionRequest{Transition: name, ActorID: callerOf(c)}, &out); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondReport(c, http.StatusOK, r.ID)
+}
+
+type reportPatch struct {
+	Description          *string   `json:"description"`
+	Priority             *int      `json:"priority"`
+	Tags                 *[]string `json:"tags"`
+	IdentificationNumber *string   `json:"identificationNumber"`
+}
+
+func (s *Server) patchReport(c *gin.Context) {
+	r, err := s.readableReport(c, "report")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.requireTreatingAdmin(c, r); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in reportPatch
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	vs.CheckText("description", in.Description, false, 10000)
+	vs.CheckText("identificationNumber", in.IdentificationNumber, false, 255)
+	if in.Priority != nil && (*in.Priority < 0 || *in.Priority > 100) {
+		vs.Add("priority", domain.MsgOutOfRange, 0, 100)
+	}
+	if in.Tags != nil {
+		if len(*in.Tags) > 50 {
+			vs.Add("tags", domain.MsgTooLong, 50)
+		}
+		for _, t := range *in.Tags {
+			if t == "" || len(t) > 100 {
+				vs.Add("tags", domain.MsgTooLong, 100)
+				break
+			}
+		}
+	}
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var out workflows.ReportState
+	if err := s.update(c, workflows.ReportWorkflowID(r.ID), workflows.UpdateReportEdit, workflows.EditReportRequest{
+		Patch:   store.ReportPatch{Description: in.Description, Priority: in.Priority, Tags: in.Tags, IdentificationNumber: in.IdentificationNumber},
+		ActorID: callerOf(c),
+	}, &out); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondReport(c, http.StatusOK, r.ID)
+}
+
+type delegateData struct {
+	Report       *string `json:"report"`
+	Organization *string `json:"organization"`
+}
+
+// delegateReport hands a report to a partner: only an admin of the organization treating it,
+// only to one of its partners, never back into the chain.
+func (s *Server) delegateReport(c *gin.Context) {
+	from, err := s.pathOrganization(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.requireAdmin(c, from.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in delegateData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	reportID := vs.CheckUUID("report", in.Report, true)
+	toID := vs.CheckUUID("organization", in.Organization, true)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	r, err := s.reportFor(c, reportID, "report")
+	if domain.IsKind(err, domain.KindNotFound) {
+		err = domain.Invalid("report", domain.MsgUnknownReference)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if r.Treating() != from.ID {
+		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotTreating)})
+		return
+	}
+	if slices.Contains(r.Chain, toID) {
+		s.fail(c, domain.Conflict(domain.MsgDelegationCycle))
+		return
+	}
+	partner, err := s.store.IsPartner(c, from.ID, toID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !partner {
+		s.fail(c, domain.Invalid("organization", domain.MsgNotPartner))
+		return
+	}
+	var out workflows.ReportState
+	if err := s.update(c, workflows.ReportWorkflowID(r.ID), workflows.UpdateReportDelegate,
+		workflows.DelegateRequest{OrganizationID: toID, ActorID: callerOf(c)}, &out); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondReport(c, http.StatusOK, r.ID)
+}

@@ -1,0 +1,283 @@
+package workflows
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/keyclic/keyclic/activities"
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/internal/failure"
+	"github.com/keyclic/keyclic/store"
+)
+
+// OperationInput starts an operation's lifecycle (or continues it in a new run).
+type OperationInput struct {
+	Operation         domain.Operation
+	ReportWorkflowID  string
+	FeedbackID        uuid.UUID
+	Settings          OperationSettings
+	RemindersSent     int // in all, numbering the reminders (and keeping each sent once)
+	RemindersSinceDue int // since the current due time, placing the next one
+}
+
+// AssignRequest hands the operation to a member.
+type AssignRequest struct {
+	MemberID uuid.UUID
+	PersonID uuid.UUID
+	ActorID  uuid.UUID
+}
+
+// OperationTransitionRequest applies "progress" or "resolve".
+type OperationTransitionRequest struct {
+	Transition string
+	ActorID    uuid.UUID
+}
+
+// EditOperationRequest changes the operation's fields.
+type EditOperationRequest struct {
+	Patch   store.OperationPatch
+	ActorID uuid.UUID
+}
+
+// RemoveOperationRequest removes the operation.
+type RemoveOperationRequest struct {
+	ActorID uuid.UUID
+}
+
+// OperationState is the answer to operation updates.
+type OperationState struct {
+	State   domain.State
+	Removed bool
+}
+
+// OperationWorkflow is an operation's lifecycle: assignments, progress, resolution, edits and
+// removal arrive as updates; every change is logged (who, when, what) and told to the report.
+// Until the operation is resolved or removed, a durable timer sends the "Operation remind"
+// notification at its due time, then again every reminder interval.
+func OperationWorkflow(ctx workflow.Context, in OperationInput) error {
+	o := &operation{in: in, op: in.Operation, sent: in.RemindersSent, sinceDue: in.RemindersSinceDue, mu: workflow.NewMutex(ctx)}
+	// A slice, not a map: registration order decides which queued update runs first, and it
+	// must be the same on every replay.
+	for _, h := range []struct {
+		name          string
+		fn, validator any
+	}{
+		{UpdateOperationAssign, o.assign, o.validateAssign},
+		{UpdateOperationTransition, o.transition, o.validateTransition},
+		{UpdateOperationEdit, o.edit, o.validateEdit},
+		{UpdateOperationRemove, o.remove, o.validateRemove},
+	} {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.fn, workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
+			return err
+		}
+	}
+	actx := withActivityDefaults(ctx)
+	for !o.over() {
+		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() && workflow.AllHandlersFinished(ctx) {
+			next := o.in
+			next.Operation, next.RemindersSent, next.RemindersSinceDue = o.op, o.sent, o.sinceDue
+			return workflow.NewContinueAsNewError(ctx, OperationWorkflowName, next)
+		}
+		due := o.nextReminder()
+		if wait := due.Sub(workflow.Now(ctx)); wait > 0 {
+			schedule := o.schedule
+			changed, err := workflow.AwaitWithTimeout(ctx, wait, func() bool {
+				return o.over() || o.schedule != schedule || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+			})
+			if err != nil {
+				return err
+			}
+			if changed {
+				continue
+			}
+		}
+		err := workflow.ExecuteActivity(actx, act.SendOperationReminder, activities.SendOperationReminderInput{
+			OperationID: o.op.ID, FeedbackID: o.in.FeedbackID, Number: o.sent + 1,
+		}).Get(ctx, nil)
+		if err != nil {
+			return err
+		}
+		o.sent++
+		o.sinceDue++
+	}
+	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+}
+
+type operation struct {
+	in       OperationInput
+	op       domain.Operation
+	sent     int
+	sinceDue int
+	schedule int // bumped when the due time changes, to re-arm the timer
+	mu       workflow.Mutex
+}
+
+func (o *operation) over() bool { return o.op.Removed || o.op.State == domain.OperationResolved }
+
+// nextReminder is the due time for the first reminder, then one interval after the previous.
+func (o *operation) nextReminder() time.Time {
+	return o.op.DueAt(o.in.Settings.DefaultDelay).Add(time.Duration(o.sinceDue) * o.in.Settings.ReminderInterval)
+}
+
+// checkLive refuses changes to a removed operation.
+func (o *operation) checkLive() error {
+	if o.op.Removed {
+		return failure.ToTemporal(domain.Conflict(domain.MsgOperationRemoved))
+	}
+	return nil
+}
+
+func (o *operation) validateEdit(_ workflow.Context, _ EditOperationRequest) error {
+	return o.checkLive()
+}
+func (o *operation) validateRemove(_ workflow.Context, _ RemoveOperationRequest) error {
+	return o.checkLive()
+}
+
+func (o *operation) validateAssign(ctx workflow.Context, _ AssignRequest) error {
+	if err := o.checkLive(); err != nil {
+		return err
+	}
+	if _, err := domain.OperationMachine.Next(o.op.State, "assign"); err != nil {
+		return failure.ToTemporal(err)
+	}
+	return nil
+}
+
+func (o *operation) validateTransition(ctx workflow.Context, req OperationTransitionRequest) error {
+	if err := o.checkLive(); err != nil {
+		return err
+	}
+	if _, err := domain.OperationClientMachine.Next(o.op.State, req.Transition); err != nil {
+		return failure.ToTemporal(err)
+	}
+	return nil
+}
+
+// logEntry describes the change this update makes; its key is the update's id, so a retried
+// write finds it and adds nothing.
+func logEntry(ctx workflow.Context, action string, actor uuid.UUID, data map[string]any) store.LogEntry {
+	return store.LogEntry{
+		Key: action + "/" + workflow.GetCurrentUpdateInfo(ctx).ID, Action: action, ActorID: &actor,
+		Data: data, LoggedAt: workflow.Now(ctx),
+	}
+}
+
+func (o *operation) assign(ctx workflow.Context, req AssignRequest) (OperationState, error) {
+	return o.change(ctx, "assign", req.ActorID, &req.MemberID, &req.PersonID,
+		map[string]any{"member": req.MemberID.String(), "person": req.PersonID.String()})
+}
+
+func (o *operation) transition(ctx workflow.Context, req OperationTransitionRequest) (OperationState, error) {
+	return o.change(ctx, req.Transition, req.ActorID, nil, nil, map[string]any{})
+}
+
+// change applies a transition of the machine (and an assignment), logs it and tells the report.
+func (o *operation) change(ctx workflow.Context, transition string, actor uuid.UUID, member, person *uuid.UUID, data map[string]any) (OperationState, error) {
+	ctx = withLocalActivityDefaults(ctx)
+	if err := o.mu.Lock(ctx); err != nil {
+		return OperationState{}, err
+	}
+	defer o.mu.Unlock()
+	if err := o.checkLive(); err != nil {
+		return OperationState{}, err
+	}
+	to, err := domain.OperationMachine.Next(o.op.State, transition)
+	if err != nil {
+		return OperationState{}, failure.ToTemporal(err)
+	}
+	data["from"], data["to"] = string(o.op.State), string(to)
+	err = workflow.ExecuteLocalActivity(ctx, act.ChangeOperation, activities.ChangeOperationInput{
+		OperationID: o.op.ID,
+		Change: store.OperationChange{From: o.op.State, To: to, OperatorMemberID: member, OperatorPersonID: person,
+			Log: logEntry(ctx, transition, actor, data)},
+	}).Get(ctx, nil)
+	if err != nil {
+		return OperationState{}, err
+	}
+	o.op.State = to
+	if member != nil {
+		o.op.OperatorMemberID, o.op.OperatorPersonID = member, person
+	}
+	return o.changed(ctx)
+}
+
+// changed records the new state in the search attributes and tells the report.
+func (o *operation) changed(ctx workflow.Context) (OperationState, error) {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, SAState.ValueSet(string(o.op.State))); err != nil {
+		return OperationState{}, err
+	}
+	err := workflow.SignalExternalWorkflow(ctx, o.in.ReportWorkflowID, "", SignalOperationChanged,
+		OperationStatus{ID: o.op.ID, Name: o.op.Name, State: o.op.State, Removed: o.op.Removed}).Get(ctx, nil)
+	if err != nil {
+		// A report that ended (closed or refused) no longer needs to know.
+		workflow.GetLogger(ctx).Info("report not signalled", "report", o.in.ReportWorkflowID, "error", err)
+	}
+	return OperationState{State: o.op.State, Removed: o.op.Removed}, nil
+}
+
+func (o *operation) edit(ctx workflow.Context, req EditOperationRequest) (OperationState, error) {
+	ctx = withLocalActivityDefaults(ctx)
+	if err := o.mu.Lock(ctx); err != nil {
+		return OperationState{}, err
+	}
+	defer o.mu.Unlock()
+	if err := o.checkLive(); err != nil {
+		return OperationState{}, err
+	}
+	p := req.Patch
+	data := map[string]any{}
+	if p.Name != nil {
+		data["name"] = *p.Name
+	}
+	if p.Description != nil {
+		data["description"] = *p.Description
+	}
+	if p.IdentificationNumber != nil {
+		data["identificationNumber"] = *p.IdentificationNumber
+	}
+	if p.StartDate != nil {
+		data["startDate"] = p.StartDate.UTC().Format(time.RFC3339)
+	}
+	if p.Duration != nil {
+		data["duration"] = *p.Duration
+	}
+	if err := workflow.ExecuteLocalActivity(ctx, act.PatchOperation, activities.PatchOperationInput{
+		OperationID: o.op.ID, Patch: p, Log: logEntry(ctx, "update", req.ActorID, data),
+	}).Get(ctx, nil); err != nil {
+		return OperationState{}, err
+	}
+	if p.Name != nil {
+		o.op.Name = *p.Name
+	}
+	if p.StartDate != nil || p.Duration != nil {
+		if p.StartDate != nil {
+			o.op.StartDate = p.StartDate
+		}
+		if p.Duration != nil {
+			o.op.Duration = p.Duration
+		}
+		o.sinceDue, o.schedule = 0, o.schedule+1 // a new due time: remind afresh
+	}
+	return OperationState{State: o.op.State, Removed: o.op.Removed}, nil
+}
+
+func (o *operation) remove(ctx workflow.Context, req RemoveOperationRequest) (OperationState, error) {
+	ctx = withLocalActivityDefaults(ctx)
+	if err := o.mu.Lock(ctx); err != nil {
+		return OperationState{}, err
+	}
+	defer o.mu.Unlock()
+	if err := o.checkLive(); err != nil {
+		return OperationState{}, err
+	}
+	if err := workflow.ExecuteLocalActivity(ctx, act.RemoveOperation, activities.RemoveOperationInput{
+		OperationID: o.op.ID, Log: logEntry(ctx, "remove", req.ActorID, map[string]any{}),
+	}).Get(ctx, nil); err != nil {
+		return OperationState{}, err
+	}
+	o.op.Removed = true
+	return o.changed(ctx)
+}

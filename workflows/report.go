@@ -1,0 +1,359 @@
+package workflows
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/keyclic/keyclic/activities"
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/internal/failure"
+	"github.com/keyclic/keyclic/store"
+)
+
+// ReportInput starts a report's lifecycle, or continues it in a new run (Chain and Operations set).
+type ReportInput struct {
+	ReportID       uuid.UUID
+	FeedbackID     uuid.UUID
+	ApplicationID  uuid.UUID
+	OrganizationID uuid.UUID
+	State          domain.State
+	Chain          []uuid.UUID
+	Operations     []OperationStatus
+	Settings       OperationSettings
+}
+
+// OperationSettings are the reminder delays operations of this report use.
+type OperationSettings struct {
+	DefaultDelay     time.Duration // due time of an operation with no start date and duration
+	ReminderInterval time.Duration // between reminders once overdue
+}
+
+// OperationStatus is what a report knows of one of its operations.
+type OperationStatus struct {
+	ID      uuid.UUID
+	Name    string
+	State   domain.State
+	Removed bool
+}
+
+// ReportTransitionRequest applies a transition ("accept", "close"…) for an actor.
+type ReportTransitionRequest struct {
+	Transition string
+	ActorID    uuid.UUID
+}
+
+// ReportState is the answer to report updates: the state after the change.
+type ReportState struct {
+	State domain.State
+	Chain []uuid.UUID
+}
+
+// DelegateRequest hands the report to another organization.
+type DelegateRequest struct {
+	OrganizationID uuid.UUID
+	ActorID        uuid.UUID
+}
+
+// EditReportRequest changes the report's fields.
+type EditReportRequest struct {
+	Patch   store.ReportPatch
+	ActorID uuid.UUID
+}
+
+// AddOperationRequest creates an operation on the report (its id chosen by the caller).
+type AddOperationRequest struct {
+	Operation domain.Operation
+}
+
+// WithdrawSignal tells a report that another report of its feedback was accepted.
+type WithdrawSignal struct {
+	AcceptedReportID uuid.UUID
+}
+
+// ReportWorkflow is a report's lifecycle. Clients' transitions, delegations, edits and new
+// operations arrive as updates; a validator refuses what the state does not allow, so nothing is
+// written. Operations tell the report of their states by signal, so "close" is decided here.
+// The workflow ends when the report is closed, refused or withdrawn.
+func ReportWorkflow(ctx workflow.Context, in ReportInput) error {
+	r := &report{in: in, state: in.State, chain: in.Chain, ops: in.Operations, mu: workflow.NewMutex(ctx)}
+	if len(r.chain) == 0 {
+		r.chain = []uuid.UUID{in.OrganizationID}
+	}
+	r.opCh = workflow.GetSignalChannel(ctx, SignalOperationChanged)
+	r.withdrawCh = workflow.GetSignalChannel(ctx, SignalWithdraw)
+	// A slice, not a map: registration order decides which queued update runs first, and it
+	// must be the same on every replay.
+	for _, h := range []struct {
+		name          string
+		fn, validator any
+	}{
+		{UpdateReportTransition, r.transition, r.validateTransition},
+		{UpdateReportDelegate, r.delegate, r.validateDelegate},
+		{UpdateReportEdit, r.edit, r.validateEdit},
+		{UpdateReportAddOp, r.addOperation, r.validateAddOperation},
+	} {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.fn, workflow.UpdateHandlerOptions{Validator: h.validator}); err != nil {
+			return err
+		}
+	}
+	for !domain.ReportFinal(r.state) {
+		err := workflow.Await(ctx, func() bool {
+			return domain.ReportFinal(r.state) || r.opCh.Len() > 0 || r.withdrawCh.Len() > 0 ||
+				(workflow.GetInfo(ctx).GetContinueAsNewSuggested() && workflow.AllHandlersFinished(ctx))
+		})
+		if err != nil {
+			return err
+		}
+		if err := r.drain(ctx); err != nil {
+			return err
+		}
+		if !domain.ReportFinal(r.state) && workflow.GetInfo(ctx).GetContinueAsNewSuggested() && workflow.AllHandlersFinished(ctx) {
+			next := r.in
+			next.State, next.Chain, next.Operations = r.state, r.chain, r.ops
+			return workflow.NewContinueAsNewError(ctx, ReportWorkflowName, next)
+		}
+	}
+	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+}
+
+type report struct {
+	in         ReportInput
+	state      domain.State
+	chain      []uuid.UUID
+	ops        []OperationStatus // in creation order: never iterate a map in a workflow
+	mu         workflow.Mutex
+	opCh       workflow.ReceiveChannel
+	withdrawCh workflow.ReceiveChannel
+}
+
+// drain applies the signals received so far; handlers call it first so that an operation
+// resolved just before a "close" is known when close is decided.
+func (r *report) drain(ctx workflow.Context) error {
+	for {
+		var s OperationStatus
+		if !r.opCh.ReceiveAsync(&s) {
+			break
+		}
+		r.setOperation(s)
+	}
+	var w WithdrawSignal
+	for r.withdrawCh.ReceiveAsync(&w) {
+		if r.state == domain.ReportNew {
+			// The accepting transaction already withdrew this report in the database.
+			r.state = domain.ReportWithdrawn
+			workflow.GetLogger(ctx).Info("report withdrawn: another organization accepted the feedback", "accepted_report", w.AcceptedReportID)
+			if err := workflow.UpsertTypedSearchAttributes(ctx, SAState.ValueSet(string(r.state))); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (r *report) setOperation(s OperationStatus) {
+	for i := range r.ops {
+		if r.ops[i].ID == s.ID {
+			r.ops[i] = s
+			return
+		}
+	}
+	r.ops = append(r.ops, s)
+}
+
+// openOperations names the operations that are neither resolved nor removed.
+func (r *report) openOperations() []string {
+	var open []string
+	for _, o := range r.ops {
+		if !o.Removed && o.State != domain.OperationResolved {
+			open = append(open, o.Name)
+		}
+	}
+	return open
+}
+
+// checkOpen refuses changes to a report whose lifecycle is over.
+func (r *report) checkOpen() error {
+	if domain.ReportFinal(r.state) {
+		return failure.ToTemporal(domain.Conflict(domain.MsgReportFinal, string(r.state)))
+	}
+	return nil
+}
+
+func (r *report) validateEdit(_ workflow.Context, _ EditReportRequest) error { return r.checkOpen() }
+
+func (r *report) validateTransition(_ workflow.Context, req ReportTransitionRequest) error {
+	if _, err := domain.ReportMachine.Next(r.state, req.Transition); err != nil {
+		return failure.ToTemporal(err)
+	}
+	return nil
+}
+
+func (r *report) transition(ctx workflow.Context, req ReportTransitionRequest) (ReportState, error) {
+	ctx = withLocalActivityDefaults(ctx)
+	if err := r.mu.Lock(ctx); err != nil {
+		return ReportState{}, err
+	}
+	defer r.mu.Unlock()
+	if err := r.drain(ctx); err != nil {
+		return ReportState{}, err
+	}
+	// The state may have moved while this update waited for the lock: check again.
+	to, err := domain.ReportMachine.Next(r.state, req.Transition)
+	if err != nil {
+		return ReportState{}, failure.ToTemporal(err)
+	}
+	if req.Transition == "close" {
+		if open := r.openOperations(); len(open) > 0 {
+			return ReportState{}, failure.ToTemporal(domain.Conflict(domain.MsgOpenOperations, strings.Join(open, ", ")))
+		}
+	}
+	cp := domain.Checkpoint{State: to, At: workflow.Now(ctx)}
+	if req.Transition == "accept" {
+		var res activities.AcceptReportResult
+		if err := workflow.ExecuteLocalActivity(ctx, act.AcceptReport, activities.AcceptReportInput{ReportID: r.in.ReportID, Checkpoint: cp}).Get(ctx, &res); err != nil {
+			return ReportState{}, err
+		}
+		r.withdrawSiblings(ctx, res.Withdrawn)
+	} else if err := workflow.ExecuteLocalActivity(ctx, act.SetReportState, activities.SetReportStateInput{ReportID: r.in.ReportID, From: r.state, Checkpoint: cp}).Get(ctx, nil); err != nil {
+		return ReportState{}, err
+	}
+	r.state = to
+	if err := workflow.UpsertTypedSearchAttributes(ctx, SAState.ValueSet(string(to))); err != nil {
+		return ReportState{}, err
+	}
+	return ReportState{State: r.state, Chain: r.chain}, nil
+}
+
+// withdrawSiblings tells the feedback's other reports they were withdrawn; one that already
+// ended needs no telling.
+func (r *report) withdrawSiblings(ctx workflow.Context, ids []uuid.UUID) {
+	futures := make([]workflow.Future, len(ids))
+	for i, id := range ids {
+		futures[i] = workflow.SignalExternalWorkflow(ctx, ReportWorkflowID(id), "", SignalWithdraw, WithdrawSignal{AcceptedReportID: r.in.ReportID})
+	}
+	for i, f := range futures {
+		if err := f.Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Info("withdrawn report's workflow not signalled", "report", ids[i], "error", err)
+		}
+	}
+}
+
+func (r *report) validateDelegate(_ workflow.Context, req DelegateRequest) error {
+	if err := r.checkOpen(); err != nil {
+		return err
+	}
+	for _, o := range r.chain {
+		if o == req.OrganizationID {
+			return failure.ToTemporal(domain.Conflict(domain.MsgDelegationCycle))
+		}
+	}
+	return nil
+}
+
+func (r *report) delegate(ctx workflow.Context, req DelegateRequest) (ReportState, error) {
+	ctx = withLocalActivityDefaults(ctx)
+	if err := r.mu.Lock(ctx); err != nil {
+		return ReportState{}, err
+	}
+	defer r.mu.Unlock()
+	if err := r.validateDelegate(ctx, req); err != nil {
+		return ReportState{}, err
+	}
+	if err := workflow.ExecuteLocalActivity(ctx, act.DelegateReport, activities.DelegateReportInput{
+		ReportID: r.in.ReportID, OrganizationID: req.OrganizationID, ActorID: req.ActorID, At: workflow.Now(ctx),
+	}).Get(ctx, nil); err != nil {
+		return ReportState{}, err
+	}
+	r.chain = append(r.chain, req.OrganizationID)
+	orgs := make([]string, len(r.chain))
+	for i, o := range r.chain {
+		orgs[i] = o.String()
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, SAOrganizations.ValueSet(orgs)); err != nil {
+		return ReportState{}, err
+	}
+	return ReportState{State: r.state, Chain: r.chain}, nil
+}
+
+func (r *report) edit(ctx workflow.Context, req EditReportRequest) (ReportState, error) {
+	ctx = withLocalActivityDefaults(ctx)
+	if err := r.mu.Lock(ctx); err != nil {
+		return ReportState{}, err
+	}
+	defer r.mu.Unlock()
+	if err := r.checkOpen(); err != nil {
+		return ReportState{}, err
+	}
+	if err := workflow.ExecuteLocalActivity(ctx, act.EditReport, activities.EditReportInput{
+		ReportID: r.in.ReportID, Patch: req.Patch, At: workflow.Now(ctx),
+	}).Get(ctx, nil); err != nil {
+		return ReportState{}, err
+	}
+	return ReportState{State: r.state, Chain: r.chain}, nil
+}
+
+func (r *report) validateAddOperation(_ workflow.Context, _ AddOperationRequest) error {
+	return r.checkOpen()
+}
+
+// addOperation stores the operation and starts its workflow, a child that outlives the report's
+// run (a continue-as-new must not end it).
+func (r *report) addOperation(ctx workflow.Context, req AddOperationRequest) (ReportState, error) {
+	ctx = withLocalActivityDefaults(ctx)
+	if err := r.mu.Lock(ctx); err != nil {
+		return ReportState{}, err
+	}
+	defer r.mu.Unlock()
+	if err := r.checkOpen(); err != nil {
+		return ReportState{}, err
+	}
+	op := req.Operation
+	op.State, op.CreatedAt, op.UpdatedAt = domain.OperationNew, workflow.Now(ctx), workflow.Now(ctx)
+	r.setOperation(OperationStatus{ID: op.ID, Name: op.Name, State: op.State})
+	if err := workflow.ExecuteLocalActivity(ctx, act.CreateOperation, activities.CreateOperationInput{
+		Operation: op,
+		Log: store.LogEntry{Key: "create/" + op.ID.String(), Action: "create", ActorID: &op.CreatedBy, LoggedAt: op.CreatedAt,
+			Data: operationData(op)},
+	}).Get(ctx, nil); err != nil {
+		return ReportState{}, err
+	}
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            OperationWorkflowID(op.ID),
+		ParentClosePolicy:     enums.PARENT_CLOSE_POLICY_ABANDON,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		StaticSummary:         "Operation " + op.ID.String() + " of report " + r.in.ReportID.String(),
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			SAApplication.ValueSet(r.in.ApplicationID.String()),
+			SAOrganizations.ValueSet([]string{op.OrganizationID.String()}),
+			SAState.ValueSet(string(op.State)),
+			SAReport.ValueSet(r.in.ReportID.String()),
+		),
+	})
+	err := workflow.ExecuteChildWorkflow(cctx, OperationWorkflowName, OperationInput{
+		Operation: op, ReportWorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, FeedbackID: r.in.FeedbackID,
+		Settings: r.in.Settings,
+	}).GetChildWorkflowExecution().Get(ctx, nil)
+	var started *temporal.ChildWorkflowExecutionAlreadyStartedError
+	if err != nil && !errors.As(err, &started) {
+		return ReportState{}, err
+	}
+	return ReportState{State: r.state, Chain: r.chain}, nil
+}
+
+// operationData is what an operation's log entries record of its fields.
+func operationData(o domain.Operation) map[string]any {
+	d := map[string]any{"name": o.Name, "description": o.Description, "identificationNumber": o.IdentificationNumber, "state": string(o.State)}
+	if o.StartDate != nil {
+		d["startDate"] = o.StartDate.UTC().Format(time.RFC3339)
+	}
+	if o.Duration != nil {
+		d["duration"] = *o.Duration
+	}
+	return d
+}

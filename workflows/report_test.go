@@ -1,0 +1,168 @@
+package workflows
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/keyclic/keyclic/activities"
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/internal/failure"
+)
+
+func newReportEnv() *testsuite.TestWorkflowEnvironment {
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(quietLogger())
+	e := s.NewTestWorkflowEnvironment()
+	e.RegisterWorkflowWithOptions(ReportWorkflow, workflow.RegisterOptions{Name: ReportWorkflowName})
+	e.RegisterWorkflowWithOptions(OperationWorkflow, workflow.RegisterOptions{Name: OperationWorkflowName})
+	e.RegisterActivity(act)
+	e.OnActivity(act.SetReportState, mock.Anything, mock.Anything).Return(nil)
+	e.OnActivity(act.CreateOperation, mock.Anything, mock.Anything).Return(nil)
+	// The operation's own lifecycle is not under test here.
+	e.OnWorkflow(OperationWorkflowName, mock.Anything, mock.Anything).Return(nil)
+	return e
+}
+
+// result records what became of one update.
+type result struct {
+	rejected, failed error
+	done             bool
+}
+
+func sendUpdate(e *testsuite.TestWorkflowEnvironment, after time.Duration, name string, arg any) *result {
+	r := &result{}
+	e.RegisterDelayedCallback(func() {
+		e.UpdateWorkflow(name, uuid.NewString(), &testsuite.TestUpdateCallback{
+			OnReject:   func(err error) { r.rejected = err },
+			OnAccept:   func() {},
+			OnComplete: func(_ any, err error) { r.failed, r.done = err, true },
+		}, arg)
+	}, after)
+	return r
+}
+
+func reportInput(state domain.State) ReportInput {
+	return ReportInput{ReportID: uuid.New(), FeedbackID: uuid.New(), ApplicationID: uuid.New(), OrganizationID: uuid.New(), State: state}
+}
+
+func transition(name string) ReportTransitionRequest {
+	return ReportTransitionRequest{Transition: name, ActorID: uuid.New()}
+}
+
+func TestReportRefusesTransitionsNotAllowedNow(t *testing.T) {
+	e := newReportEnv()
+	close := sendUpdate(e, time.Minute, UpdateReportTransition, transition("close"))
+	hold := sendUpdate(e, 2*time.Minute, UpdateReportTransition, transition("hold"))
+	refuse := sendUpdate(e, 3*time.Minute, UpdateReportTransition, transition("refuse"))
+	e.ExecuteWorkflow(ReportWorkflowName, reportInput(domain.ReportNew))
+	for name, r := range map[string]*result{"close": close, "hold": hold} {
+		if de := failure.FromTemporal(r.rejected); de == nil || de.Kind != domain.KindConflict {
+			t.Errorf("%s from NEW: want a conflict rejection, got %v", name, r.rejected)
+		}
+	}
+	if refuse.rejected != nil || refuse.failed != nil || !e.IsWorkflowCompleted() {
+		t.Fatalf("refuse from NEW should end the report: %v %v", refuse.rejected, refuse.failed)
+	}
+	e.AssertNumberOfCalls(t, "SetReportState", 1) // only the refusal was written
+}
+
+func TestReportClosesOnlyOnceOperationsAreResolved(t *testing.T) {
+	e := newReportEnv()
+	in := reportInput(domain.ReportInProgress)
+	opID := uuid.New()
+	sendUpdate(e, time.Minute, UpdateReportAddOp, AddOperationRequest{Operation: domain.Operation{ID: opID, Name: "Repave", ReportID: in.ReportID}})
+	early := sendUpdate(e, 2*time.Minute, UpdateReportTransition, transition("close"))
+	// The resolution and the close arrive together (one workflow task): close must see it.
+	late := &result{}
+	e.RegisterDelayedCallback(func() {
+		e.SignalWorkflow(SignalOperationChanged, OperationStatus{ID: opID, Name: "Repave", State: domain.OperationResolved})
+		e.UpdateWorkflow(UpdateReportTransition, "late-close", &testsuite.TestUpdateCallback{
+			OnReject:   func(err error) { late.rejected = err },
+			OnAccept:   func() {},
+			OnComplete: func(_ any, err error) { late.failed, late.done = err, true },
+		}, transition("close"))
+	}, 3*time.Minute)
+	e.ExecuteWorkflow(ReportWorkflowName, in)
+
+	de := failure.FromTemporal(early.failed)
+	if de == nil || de.Kind != domain.KindConflict || !strings.Contains(de.Msg.In(domain.English), "Repave") {
+		t.Fatalf("close with an open operation: want a conflict naming it, got %v", early.failed)
+	}
+	if late.failed != nil || late.rejected != nil || !e.IsWorkflowCompleted() {
+		t.Fatalf("close after the operation was resolved should succeed: %v %v", late.rejected, late.failed)
+	}
+}
+
+func TestReportWithRemovedOperationCanClose(t *testing.T) {
+	e := newReportEnv()
+	in := reportInput(domain.ReportInProgress)
+	opID := uuid.New()
+	sendUpdate(e, time.Minute, UpdateReportAddOp, AddOperationRequest{Operation: domain.Operation{ID: opID, Name: "Cancelled"}})
+	e.RegisterDelayedCallback(func() {
+		e.SignalWorkflow(SignalOperationChanged, OperationStatus{ID: opID, Name: "Cancelled", State: domain.OperationAssigned, Removed: true})
+	}, 2*time.Minute)
+	closed := sendUpdate(e, 3*time.Minute, UpdateReportTransition, transition("close"))
+	e.ExecuteWorkflow(ReportWorkflowName, in)
+	if closed.failed != nil || !e.IsWorkflowCompleted() {
+		t.Fatalf("a removed operation must not block close: %v", closed.failed)
+	}
+}
+
+func TestReportAcceptWithdrawsSiblings(t *testing.T) {
+	e := newReportEnv()
+	sibling := uuid.New()
+	e.OnActivity(act.AcceptReport, mock.Anything, mock.Anything).Return(activities.AcceptReportResult{Withdrawn: []uuid.UUID{sibling}}, nil)
+	signalled := ""
+	e.OnSignalExternalWorkflow(mock.Anything, ReportWorkflowID(sibling), "", SignalWithdraw, mock.Anything).Return(
+		func(_, workflowID, _, _ string, _ any) error { signalled = workflowID; return nil })
+	accepted := sendUpdate(e, time.Minute, UpdateReportTransition, transition("accept"))
+	sendUpdate(e, 2*time.Minute, UpdateReportTransition, transition("refuse"))
+	e.ExecuteWorkflow(ReportWorkflowName, reportInput(domain.ReportNew))
+	if accepted.failed != nil || signalled != ReportWorkflowID(sibling) {
+		t.Fatalf("accept: err %v, signalled %q", accepted.failed, signalled)
+	}
+}
+
+func TestReportAcceptRefusedWhenAnotherOrganizationWasFirst(t *testing.T) {
+	e := newReportEnv()
+	e.OnActivity(act.AcceptReport, mock.Anything, mock.Anything).Return(activities.AcceptReportResult{},
+		failure.ToTemporal(domain.Conflict(domain.MsgAcceptedElsewhere)))
+	accepted := sendUpdate(e, time.Minute, UpdateReportTransition, transition("accept"))
+	// The other organization's acceptance withdraws this report.
+	e.RegisterDelayedCallback(func() { e.SignalWorkflow(SignalWithdraw, WithdrawSignal{AcceptedReportID: uuid.New()}) }, 2*time.Minute)
+	e.ExecuteWorkflow(ReportWorkflowName, reportInput(domain.ReportNew))
+	if de := failure.FromTemporal(accepted.failed); de == nil || de.Msg.Key != domain.MsgAcceptedElsewhere {
+		t.Fatalf("want the accepted-elsewhere conflict, got %v", accepted.failed)
+	}
+	if !e.IsWorkflowCompleted() || e.GetWorkflowError() != nil {
+		t.Fatalf("a withdrawn report's workflow ends: %v", e.GetWorkflowError())
+	}
+}
+
+func TestReportDelegationRefusesCycles(t *testing.T) {
+	e := newReportEnv()
+	e.OnActivity(act.DelegateReport, mock.Anything, mock.Anything).Return(nil)
+	in := reportInput(domain.ReportAccepted)
+	b := uuid.New()
+	first := sendUpdate(e, time.Minute, UpdateReportDelegate, DelegateRequest{OrganizationID: b, ActorID: uuid.New()})
+	back := sendUpdate(e, 2*time.Minute, UpdateReportDelegate, DelegateRequest{OrganizationID: in.OrganizationID, ActorID: uuid.New()})
+	again := sendUpdate(e, 3*time.Minute, UpdateReportDelegate, DelegateRequest{OrganizationID: b, ActorID: uuid.New()})
+	sendUpdate(e, 4*time.Minute, UpdateReportTransition, transition("refuse"))
+	e.ExecuteWorkflow(ReportWorkflowName, in)
+	if first.failed != nil || first.rejected != nil {
+		t.Fatalf("delegating to a new organization: %v %v", first.rejected, first.failed)
+	}
+	for _, r := range []*result{back, again} {
+		if de := failure.FromTemporal(r.rejected); de == nil || de.Msg.Key != domain.MsgDelegationCycle {
+			t.Errorf("delegating into the chain: want a cycle rejection, got %v", r.rejected)
+		}
+	}
+	e.AssertNumberOfCalls(t, "DelegateReport", 1)
+}
+
