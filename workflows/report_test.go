@@ -165,4 +165,3 @@ func TestReportDelegationRefusesCycles(t *testing.T) {
 	}
 	e.AssertNumberOfCalls(t, "DelegateReport", 1)
 }
-
