@@ -8,7 +8,7 @@ GO ?= go
 
 ## run: API + worker + Temporal dev server (UI on http://localhost:8233) + a migrated database
 run: postgres bin/temporal build
-	./bin/keyclic dev
+	WEBHOOK_ALLOW_INTERNAL=$${WEBHOOK_ALLOW_INTERNAL:-true} ./bin/keyclic dev
 
 ## test: every test, against real Postgres/PostGIS and a real Temporal dev server
 test: postgres bin/temporal

@@ -4,6 +4,7 @@ package activities
 
 import (
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/keyclic/keyclic/store"
@@ -22,4 +23,8 @@ type Activities struct {
 	Settings Settings
 	Log      *slog.Logger
 	Now      func() time.Time
+
+	Renderer      Renderer
+	Webhooks      WebhookSettings
+	WebhookClient *http.Client
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -57,7 +58,12 @@ func renderOperationWith(o domain.Operation, x *store.OperationExtras) operation
 		"tracking":  link("/operations/"+id+"/tracking", "operation", id),
 	}
 	if o.OperatorMemberID != nil {
-		links["operator"] = memberLink(o.OrganizationID, *o.OperatorMemberID)
+		// The member's own organization: a delegate may have assigned an operation created before.
+		org := o.OrganizationID
+		if o.OperatorOrganizationID != nil {
+			org = *o.OperatorOrganizationID
+		}
+		links["operator"] = memberLink(org, *o.OperatorMemberID)
 	}
 	images := make([]*Link, len(x.ImageIDs))
 	for i, img := range x.ImageIDs {
@@ -82,7 +88,7 @@ func renderOperationWith(o domain.Operation, x *store.OperationExtras) operation
 	}
 }
 
-func (s *Server) renderOperations(c *gin.Context, ops []domain.Operation) ([]operationJSON, error) {
+func (s *Server) renderOperations(c context.Context, ops []domain.Operation) ([]operationJSON, error) {
 	ids := make([]uuid.UUID, len(ops))
 	for i, o := range ops {
 		ids[i] = o.ID

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"slices"
 
@@ -86,7 +87,7 @@ func renderReportWith(r domain.Report, x *store.ReportExtras) reportJSON {
 	}
 }
 
-func (s *Server) renderReports(c *gin.Context, rs []domain.Report) ([]reportJSON, error) {
+func (s *Server) renderReports(c context.Context, rs []domain.Report) ([]reportJSON, error) {
 	ids := make([]uuid.UUID, len(rs))
 	for i, r := range rs {
 		ids[i] = r.ID

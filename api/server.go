@@ -22,6 +22,7 @@ type Settings struct {
 	PasswordResetTTL time.Duration
 	BcryptCost       int
 	Operations       workflows.OperationSettings
+	Webhooks         WebhookSettings
 }
 
 // Server holds what handlers need. One Temporal client per process, shared with the worker.
@@ -79,6 +80,7 @@ func (s *Server) Handler() http.Handler {
 	s.feedbackRoutes(api)
 	s.reportRoutes(api)
 	s.operationRoutes(api)
+	s.webhookRoutes(api)
 	s.feedbackListRoutes(api)
 	s.feedbackImageRoutes(api)
 	s.commentRoutes(api)

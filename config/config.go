@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -35,6 +36,12 @@ type Config struct {
 	OperationDefaultDelay     time.Duration // OPERATION_DEFAULT_DELAY: due time of an operation with no start date and duration
 	OperationReminderInterval time.Duration // OPERATION_REMINDER_INTERVAL: between reminders of an overdue operation
 
+	WebhookTimeout       time.Duration   // WEBHOOK_TIMEOUT: per delivery attempt
+	WebhookSchedule      []time.Duration // WEBHOOK_RETRY_SCHEDULE: waits between attempts, comma-separated
+	WebhookRetryAfterCap time.Duration   // WEBHOOK_RETRY_AFTER_CAP: the longest Retry-After honoured
+	WebhookDisableAfter  time.Duration   // WEBHOOK_DISABLE_AFTER: a webhook failing this long is disabled
+	WebhookAllowInternal bool            // WEBHOOK_ALLOW_INTERNAL: accept loopback/private targets (development, tests)
+
 	DataDir   string // KEYCLIC_DATA_DIR: development files (generated JWT key, Temporal's SQLite file)
 	LogLevel  slog.Level
 	LogFormat string // LOG_FORMAT: text or json
@@ -61,8 +68,14 @@ func FromEnv() (Config, error) {
 		BcryptCost:                r.integer("BCRYPT_COST", 12),
 		OperationDefaultDelay:     r.duration("OPERATION_DEFAULT_DELAY", 72*time.Hour),
 		OperationReminderInterval: r.duration("OPERATION_REMINDER_INTERVAL", 24*time.Hour),
-		DataDir:                   r.str("KEYCLIC_DATA_DIR", "var"),
-		LogFormat:                 r.str("LOG_FORMAT", "text"),
+		WebhookTimeout:            r.duration("WEBHOOK_TIMEOUT", 10*time.Second),
+		// About 3 days in all (Stripe's horizon), front-loaded like Svix's schedule.
+		WebhookSchedule:      r.durations("WEBHOOK_RETRY_SCHEDULE", "5s,5m,30m,2h,5h,10h,10h,12h,12h,12h,12h"),
+		WebhookRetryAfterCap: r.duration("WEBHOOK_RETRY_AFTER_CAP", time.Hour),
+		WebhookDisableAfter:  r.duration("WEBHOOK_DISABLE_AFTER", 72*time.Hour),
+		WebhookAllowInternal: r.boolean("WEBHOOK_ALLOW_INTERNAL", false),
+		DataDir:              r.str("KEYCLIC_DATA_DIR", "var"),
+		LogFormat:            r.str("LOG_FORMAT", "text"),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("LOG_LEVEL: %w", err))
@@ -102,6 +115,33 @@ func (r *reader) duration(name string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+func (r *reader) durations(name, def string) []time.Duration {
+	v := r.str(name, def)
+	var out []time.Duration
+	for _, part := range strings.Split(v, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(part))
+		if err != nil || d <= 0 {
+			r.errs = append(r.errs, fmt.Errorf("%s: want comma-separated positive durations like 5s,5m,1h, got %q", name, v))
+			return nil
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func (r *reader) boolean(name string, def bool) bool {
+	v := r.str(name, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		r.errs = append(r.errs, fmt.Errorf("%s: want true or false, got %q", name, v))
+		return def
+	}
+	return b
 }
 
 func (r *reader) integer(name string, def int) int {

@@ -99,6 +99,8 @@ const (
 	MsgFacebookUnavailable    = "facebook_unavailable"
 	MsgAcceptedElsewhere      = "accepted_elsewhere"
 	MsgReportFinal            = "report_final"
+	MsgInternalURL            = "internal_url"
+	MsgUnresolvableURL        = "unresolvable_url"
 	MsgLifecycleOver          = "lifecycle_over"
 	MsgOpenOperations         = "open_operations"
 	MsgDelegationCycle        = "delegation_cycle"
@@ -184,6 +186,8 @@ var catalog = map[string]text{
 	MsgProModeOutside:         {"Ce lieu est hors des lieux de votre organisation.", "This location is outside your organization's places."},
 	MsgAcceptedElsewhere:      {"Une autre organisation a déjà accepté ce signalement.", "Another organization already accepted this report."},
 	MsgLifecycleOver:          {"Le cycle de vie de cette ressource est terminé : elle ne peut plus changer.", "This resource's lifecycle is over: it cannot change any more."},
+	MsgInternalURL:            {"Cette adresse mène à un réseau interne : elle est refusée.", "This address leads to an internal network: it is refused."},
+	MsgUnresolvableURL:        {"Le nom d'hôte de cette adresse est introuvable.", "The host name of this address cannot be resolved."},
 	MsgReportFinal:            {"Ce signalement est terminé (%v) : il ne peut plus changer.", "This report is over (%v): it cannot change any more."},
 	MsgOpenOperations:         {"Des opérations ne sont pas résolues : %v.", "Some operations are not resolved: %v."},
 	MsgDelegationCycle:        {"Cette organisation fait déjà partie de la chaîne de délégation de ce signalement.", "This organization is already in the report's delegation chain."},

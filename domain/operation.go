@@ -46,6 +46,10 @@ type Operation struct {
 	Removed              bool
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
+
+	// OperatorOrganizationID is the organization of the assigned member (read, never written):
+	// the report may have been delegated since the operation was created, and assigned there.
+	OperatorOrganizationID *uuid.UUID
 }
 
 // DueAt is when the operation should be resolved: its start date plus its duration, or its

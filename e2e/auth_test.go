@@ -16,8 +16,8 @@ import (
 	"github.com/keyclic/keyclic/internal/testkit"
 )
 
-// protected is an endpoint that needs both an application key and a bearer token.
-const protected = "/people"
+// protectedPath is an endpoint that needs both an application key and a bearer token.
+const protectedPath = "/people"
 
 // forgeToken signs claims like the service's own (issuer, subject, expiry) with any method and key,
 // so that a refusal can only come from the method or the key.
@@ -40,37 +40,37 @@ func withToken(c *testkit.Client, token string) *testkit.Client {
 
 func TestAppKeyRequired(t *testing.T) {
 	u := stack.NewUser(t)
-	missing := u.With(func(c *testkit.Client) { c.App = "" }).Get(protected).ExpectError(http.StatusBadRequest)
+	missing := u.With(func(c *testkit.Client) { c.App = "" }).Get(protectedPath).ExpectError(http.StatusBadRequest)
 	if got := missing.Str("_embedded.errors.0.message"); got != "L'en-tête X-Keyclic-App est obligatoire." {
 		t.Errorf("missing key message %q", got)
 	}
-	unknown := u.With(func(c *testkit.Client) { c.App = "com.example.unknown" }).Get(protected).ExpectError(http.StatusBadRequest)
+	unknown := u.With(func(c *testkit.Client) { c.App = "com.example.unknown" }).Get(protectedPath).ExpectError(http.StatusBadRequest)
 	if got := unknown.Str("_embedded.errors.0.message"); got != "Application inconnue." {
 		t.Errorf("unknown key message %q", got)
 	}
 	// The key is checked before the token: a bad key with no token is still a 400.
-	u.With(func(c *testkit.Client) { c.App, c.Token = "", "" }).Get(protected).ExpectError(http.StatusBadRequest)
+	u.With(func(c *testkit.Client) { c.App, c.Token = "", "" }).Get(protectedPath).ExpectError(http.StatusBadRequest)
 	// Every seeded application's key is accepted.
 	for _, app := range []string{"com.keyclic.app", "com.keyclic.city", "com.keyclic.highway"} {
-		u.With(func(c *testkit.Client) { c.App = app }).Get(protected).Expect(http.StatusOK)
+		u.With(func(c *testkit.Client) { c.App = app }).Get(protectedPath).Expect(http.StatusOK)
 	}
 }
 
 func TestBearerTokenRequired(t *testing.T) {
 	u := stack.NewUser(t)
-	u.Get(protected).Expect(http.StatusOK)
+	u.Get(protectedPath).Expect(http.StatusOK)
 
-	missing := withToken(u, "").Get(protected).ExpectError(http.StatusUnauthorized)
+	missing := withToken(u, "").Get(protectedPath).ExpectError(http.StatusUnauthorized)
 	if got := missing.Str("message"); got != "Authentification requise." {
 		t.Errorf("missing token message %q", got)
 	}
-	invalid := withToken(u, "garbage").Get(protected).ExpectError(http.StatusUnauthorized)
+	invalid := withToken(u, "garbage").Get(protectedPath).ExpectError(http.StatusUnauthorized)
 	if got := invalid.Str("message"); got != "Jeton d'accès invalide." {
 		t.Errorf("invalid token message %q", got)
 	}
 	// A token in another scheme is no bearer token.
 	for _, h := range []string{"Basic " + u.Token, u.Token, "Bearer "} {
-		req, err := http.NewRequest(http.MethodGet, u.Base+protected, nil)
+		req, err := http.NewRequest(http.MethodGet, u.Base+protectedPath, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func TestForgedTokensRefused(t *testing.T) {
 	serviceKey := stack.SigningKey(t)
 
 	// Control: the forging helper makes tokens the service accepts when signed with its key.
-	withToken(u, forgeToken(t, jwt.SigningMethodRS256, serviceKey, u.PersonID)).Get(protected).Expect(http.StatusOK)
+	withToken(u, forgeToken(t, jwt.SigningMethodRS256, serviceKey, u.PersonID)).Get(protectedPath).Expect(http.StatusOK)
 
 	otherKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -113,7 +113,7 @@ func TestForgedTokensRefused(t *testing.T) {
 		"HS256 keyed with the DER of the key": forgeToken(t, jwt.SigningMethodHS256, pkix, u.PersonID),
 	} {
 		t.Run(name, func(t *testing.T) {
-			withToken(u.With(func(c *testkit.Client) { c.T = t }), token).Get(protected).ExpectError(http.StatusUnauthorized)
+			withToken(u.With(func(c *testkit.Client) { c.T = t }), token).Get(protectedPath).ExpectError(http.StatusUnauthorized)
 		})
 	}
 	t.Run("valid signature but another issuer", func(t *testing.T) {
@@ -123,14 +123,14 @@ func TestForgedTokensRefused(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		withToken(u.With(func(c *testkit.Client) { c.T = t }), tok).Get(protected).ExpectError(http.StatusUnauthorized)
+		withToken(u.With(func(c *testkit.Client) { c.T = t }), tok).Get(protectedPath).ExpectError(http.StatusUnauthorized)
 	})
 	t.Run("valid signature but no expiry", func(t *testing.T) {
 		tok, err := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"iss": "keyclic", "sub": u.PersonID}).SignedString(serviceKey)
 		if err != nil {
 			t.Fatal(err)
 		}
-		withToken(u.With(func(c *testkit.Client) { c.T = t }), tok).Get(protected).ExpectError(http.StatusUnauthorized)
+		withToken(u.With(func(c *testkit.Client) { c.T = t }), tok).Get(protectedPath).ExpectError(http.StatusUnauthorized)
 	})
 }
 
@@ -144,11 +144,11 @@ func TestExpiredTokenRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fr := withToken(u, old).Get(protected).ExpectError(http.StatusUnauthorized)
+	fr := withToken(u, old).Get(protectedPath).ExpectError(http.StatusUnauthorized)
 	if got := fr.Str("message"); got != "Jeton d'accès expiré." {
 		t.Errorf("expired token message %q", got)
 	}
-	en := withToken(u, old).With(func(c *testkit.Client) { c.Lang = "en-US" }).Get(protected).ExpectError(http.StatusUnauthorized)
+	en := withToken(u, old).With(func(c *testkit.Client) { c.Lang = "en-US" }).Get(protectedPath).ExpectError(http.StatusUnauthorized)
 	if got := en.Str("message"); got != "Expired access token." {
 		t.Errorf("expired token message in en-US %q", got)
 	}
@@ -157,7 +157,7 @@ func TestExpiredTokenRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	withToken(u, fresh).Get(protected).Expect(http.StatusOK)
+	withToken(u, fresh).Get(protectedPath).Expect(http.StatusOK)
 }
 
 func TestErrorLanguage(t *testing.T) {
@@ -171,12 +171,12 @@ func TestErrorLanguage(t *testing.T) {
 		{"de-DE", "Authentification requise."},
 		{"fr-FR,en;q=0.5", "Authentification requise."},
 	} {
-		r := anon.With(func(c *testkit.Client) { c.Lang = tc.header }).Get(protected).ExpectError(http.StatusUnauthorized)
+		r := anon.With(func(c *testkit.Client) { c.Lang = tc.header }).Get(protectedPath).ExpectError(http.StatusUnauthorized)
 		if got := r.Str("message"); got != tc.want {
 			t.Errorf("Accept-Language %q: message %q, want %q", tc.header, got, tc.want)
 		}
 	}
-	en := anon.With(func(c *testkit.Client) { c.App, c.Lang = "", "en-US" }).Get(protected).ExpectError(http.StatusBadRequest)
+	en := anon.With(func(c *testkit.Client) { c.App, c.Lang = "", "en-US" }).Get(protectedPath).ExpectError(http.StatusBadRequest)
 	if got := en.Str("_embedded.errors.0.message"); got != "The X-Keyclic-App header is required." {
 		t.Errorf("missing key message in en-US %q", got)
 	}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"net/http"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -342,4 +343,40 @@ func TestPostIssueValidation(t *testing.T) {
 	if n := d.Admin.Reports(d.Org, "").Num("total"); n != 1 {
 		t.Fatalf("after a valid post the organization lists %v reports", n)
 	}
+}
+
+func TestFeedbackRetryConcurrent(t *testing.T) {
+	area := testkit.RandomArea()
+	reporter := stack.NewUser(t)
+	feedback := stack.ExpectFailedIssue(t, reporter, area.Offset(0.05, 0.05), nil)
+	d := stack.NewDeskIn(t, "Course", testkit.BusinessActivityRoads, area, 0.1)
+
+	// The reporter's app retries several times at once: the feedback is delivered once.
+	statuses := make([]int, 4)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = reporter.Post("/feedbacks/"+feedback+"/workflow/transition", map[string]string{"transition": "process"}).Status
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, st := range statuses {
+		switch st {
+		case http.StatusOK:
+			ok++
+		case http.StatusConflict:
+		default:
+			t.Fatalf("concurrent retries answered %v", statuses)
+		}
+	}
+	if ok == 0 {
+		t.Fatalf("concurrent retries answered %v: none delivered", statuses)
+	}
+	reporter.ExpectFeedback(feedback, "DELIVERED")
+	report := d.Admin.ReportOf(d.Org, feedback)
+	d.Admin.Reports(d.Org, "").ExpectIDSet(report)
+	d.ExpectReport(report, feedback, d.Place, "NEW", "accept", "refuse")
 }

@@ -209,7 +209,7 @@ func TestOperationAssignmentRules(t *testing.T) {
 	other := stack.NewDesk(t, "Ailleurs op")
 	foreignOperator, foreignMember := other.Member(testkit.RoleOperator)
 
-	before := d.Admin.Get("/operations/"+op).Expect(http.StatusOK).ExpectState("NEW")
+	before := d.Admin.Get("/operations/" + op).Expect(http.StatusOK).ExpectState("NEW")
 	logBefore := logActions(t, d.Admin, op)
 	for name, member := range map[string]any{
 		"agent only":                     agentMember,
@@ -296,7 +296,7 @@ func TestOperationProgressPermissions(t *testing.T) {
 	fresh := d.Admin.CreateOperation(d.report, testkit.Unique("Libre "))
 	d.operator.TransitionOperation(fresh, "progress", false).ExpectError(http.StatusForbidden)
 	d.Admin.TransitionOperation(fresh, "progress", false).ExpectError(http.StatusConflict)
-	d.Admin.Get("/operations/"+fresh).Expect(http.StatusOK).ExpectState("NEW")
+	d.Admin.Get("/operations/" + fresh).Expect(http.StatusOK).ExpectState("NEW")
 }
 
 func TestOperationRemoval(t *testing.T) {
@@ -312,7 +312,7 @@ func TestOperationRemoval(t *testing.T) {
 	d.operator.Delete("/operations/" + gone).ExpectError(http.StatusForbidden)
 	outsider.Delete("/operations/" + gone).ExpectError(http.StatusNotFound)
 	expectOperationUnchanged(t, d.Admin, gone, before, logBefore)
-	d.Admin.Get("/reports/" + d.report + "/operations").ExpectIDSet(keep, gone)
+	d.Admin.Get("/reports/"+d.report+"/operations").ExpectIDSet(keep, gone)
 
 	d.Admin.Delete("/operations/" + gone).Expect(http.StatusNoContent)
 	// It leaves every list and can no longer be read or changed.
@@ -330,7 +330,7 @@ func TestOperationRemoval(t *testing.T) {
 	if r.Num("_embedded.tracking.progression.total") != 1 {
 		t.Fatalf("progression after a removal: %s", r.Body)
 	}
-	d.Admin.Get("/operations/"+keep).Expect(http.StatusOK).ExpectState("NEW")
+	d.Admin.Get("/operations/" + keep).Expect(http.StatusOK).ExpectState("NEW")
 }
 
 func TestOperationLogs(t *testing.T) {
@@ -435,9 +435,9 @@ func TestOperationLists(t *testing.T) {
 	}
 
 	// Bad filters, and who may list.
-	d.Admin.Get("/reports/" + d.report + "/operations?state=DONE").ExpectError(http.StatusBadRequest, "state")
-	d.Admin.Get("/organizations/" + d.Org + "/operations?state=DONE").ExpectError(http.StatusBadRequest, "state")
-	d.operator.Get("/people/" + d.operator.PersonID + "/operations?state=DONE").ExpectError(http.StatusBadRequest, "state")
+	d.Admin.Get("/reports/"+d.report+"/operations?state=DONE").ExpectError(http.StatusBadRequest, "state")
+	d.Admin.Get("/organizations/"+d.Org+"/operations?state=DONE").ExpectError(http.StatusBadRequest, "state")
+	d.operator.Get("/people/"+d.operator.PersonID+"/operations?state=DONE").ExpectError(http.StatusBadRequest, "state")
 	d.operator.Get("/people/" + second.PersonID + "/operations").ExpectError(http.StatusForbidden)
 	foreign.Admin.Get("/organizations/" + d.Org + "/operations").ExpectError(http.StatusForbidden)
 	foreign.Admin.Get("/reports/" + d.report + "/operations").ExpectError(http.StatusNotFound)

@@ -75,7 +75,7 @@ func TestReportTransitionsFromEachState(t *testing.T) {
 			d.Admin.TransitionReport(report, "ACCEPT", true).ExpectError(http.StatusBadRequest, "transition")
 			d.Admin.Post("/reports/"+report+"/workflow/transition", map[string]any{}).ExpectError(http.StatusBadRequest, "transition")
 			d.Admin.Patch("/reports/"+report+"/state", `{"transition":`).ExpectError(http.StatusBadRequest)
-			d.Admin.Get("/reports/" + report).Expect(http.StatusOK).ExpectState(state, reportAllowedFrom(state)...)
+			d.Admin.Get("/reports/"+report).Expect(http.StatusOK).ExpectState(state, reportAllowedFrom(state)...)
 
 			// Allowed transitions: through each endpoint, on a fresh report in this state.
 			for tr, next := range reportMachineTable[state] {
@@ -115,7 +115,7 @@ func TestReportCloseRule(t *testing.T) {
 	for _, op := range []string{done, waiting, started, dropped} {
 		names[op] = d.Admin.Get("/operations/" + op).Expect(http.StatusOK).Str("name")
 	}
-	r := d.Admin.Get("/reports/"+report).Expect(http.StatusOK).ExpectState("IN_PROGRESS")
+	r := d.Admin.Get("/reports/" + report).Expect(http.StatusOK).ExpectState("IN_PROGRESS")
 	if r.Num("_embedded.tracking.progression.total") != 4 || r.Num("_embedded.tracking.progression.resolved") != 0 {
 		t.Fatalf("progression with four new operations: %s", r.Body)
 	}
@@ -128,7 +128,7 @@ func TestReportCloseRule(t *testing.T) {
 	d.Admin.Delete("/operations/" + dropped).Expect(http.StatusNoContent)
 
 	// Open operations (one NEW, one IN_PROGRESS): close is neither offered nor allowed.
-	r = d.Admin.Get("/reports/"+report).Expect(http.StatusOK).ExpectState("IN_PROGRESS")
+	r = d.Admin.Get("/reports/" + report).Expect(http.StatusOK).ExpectState("IN_PROGRESS")
 	if r.Num("_embedded.tracking.progression.total") != 3 || r.Num("_embedded.tracking.progression.resolved") != 1 {
 		t.Fatalf("progression with one resolved, two open and one removed operation: %s", r.Body)
 	}
@@ -140,7 +140,7 @@ func TestReportCloseRule(t *testing.T) {
 				t.Fatalf("close refusal names %q, which is resolved or removed: %s", names[other], e.Body)
 			}
 		}
-		d.Admin.Get("/reports/"+report).Expect(http.StatusOK).ExpectState("IN_PROGRESS")
+		d.Admin.Get("/reports/" + report).Expect(http.StatusOK).ExpectState("IN_PROGRESS")
 	}
 
 	// One left open: still refused, naming it alone.
@@ -151,7 +151,7 @@ func TestReportCloseRule(t *testing.T) {
 	if strings.Contains(string(e.Body), names[started]) {
 		t.Fatalf("close refusal names a resolved operation: %s", e.Body)
 	}
-	d.Admin.Get("/reports/"+report).Expect(http.StatusOK).ExpectState("IN_PROGRESS")
+	d.Admin.Get("/reports/" + report).Expect(http.StatusOK).ExpectState("IN_PROGRESS")
 
 	// Removing the last open one is enough: close is offered and works.
 	d.Admin.Delete("/operations/" + waiting).Expect(http.StatusNoContent)
@@ -162,24 +162,24 @@ func TestReportCloseRule(t *testing.T) {
 	d.Admin.TransitionReport(report, "close", false).Expect(http.StatusOK).ExpectState("CLOSED")
 
 	// A finished report refuses everything, and nothing changes.
-	closed := d.Admin.Get("/reports/"+report).Expect(http.StatusOK).ExpectState("CLOSED")
+	closed := d.Admin.Get("/reports/" + report).Expect(http.StatusOK).ExpectState("CLOSED")
 	for _, tr := range reportTransitionList {
 		d.Admin.TransitionReport(report, tr, false).ExpectError(http.StatusConflict)
 		d.Admin.TransitionReport(report, tr, true).ExpectError(http.StatusConflict)
 	}
 	d.Admin.Patch("/reports/"+report, map[string]any{"description": "trop tard"}).ExpectError(http.StatusConflict)
 	d.Admin.Post("/operations", map[string]any{"report": report, "name": "Encore"}).ExpectError(http.StatusConflict)
-	after := d.Admin.Get("/reports/"+report).Expect(http.StatusOK).ExpectState("CLOSED")
+	after := d.Admin.Get("/reports/" + report).Expect(http.StatusOK).ExpectState("CLOSED")
 	if string(after.Body) != string(closed.Body) {
 		t.Fatalf("a closed report changed: before %s, after %s", closed.Body, after.Body)
 	}
-	d.Admin.Get("/reports/" + report + "/operations?limit=100").Expect(http.StatusOK).ExpectIDSet(done, started)
+	d.Admin.Get("/reports/"+report+"/operations?limit=100").Expect(http.StatusOK).ExpectIDSet(done, started)
 
 	// Refused is finished too.
 	refused := d.ReportIn("refuse")
 	d.Admin.Patch("/reports/"+refused, map[string]any{"priority": 3}).ExpectError(http.StatusConflict)
 	d.Admin.Post("/operations", map[string]any{"report": refused, "name": "Encore"}).ExpectError(http.StatusConflict)
-	r = d.Admin.Get("/reports/"+refused).Expect(http.StatusOK).ExpectState("REFUSED")
+	r = d.Admin.Get("/reports/" + refused).Expect(http.StatusOK).ExpectState("REFUSED")
 	if r.Num("priority") != 0 {
 		t.Fatalf("refused report changed: %s", r.Body)
 	}
@@ -209,7 +209,7 @@ func TestReportFirstAcceptWins(t *testing.T) {
 	// The second accepts: it treats the report; the other open ones are withdrawn.
 	desks[1].Admin.TransitionReport(reports[1], "accept", true).Expect(http.StatusOK).ExpectState("ACCEPTED", "refuse", "hold", "progress")
 	for _, i := range []int{2, 3} {
-		r := desks[i].Admin.Get("/reports/"+reports[i]).Expect(http.StatusOK).ExpectState("WITHDRAWN")
+		r := desks[i].Admin.Get("/reports/" + reports[i]).Expect(http.StatusOK).ExpectState("WITHDRAWN")
 		if cps := r.CheckpointStates(); !slices.Equal(cps, []string{"NEW", "WITHDRAWN"}) {
 			t.Fatalf("withdrawn report's history: %v", cps)
 		}
@@ -220,7 +220,7 @@ func TestReportFirstAcceptWins(t *testing.T) {
 	}
 	desks[0].Admin.Reports(desks[0].Org, "").ExpectIDSet(reports[0])
 	desks[1].Admin.Reports(desks[1].Org, "").ExpectIDSet(reports[1])
-	desks[0].Admin.Get("/reports/"+reports[0]).Expect(http.StatusOK).ExpectState("REFUSED")
+	desks[0].Admin.Get("/reports/" + reports[0]).Expect(http.StatusOK).ExpectState("REFUSED")
 
 	// Later attempts by the others: 409, and nothing changes.
 	for _, i := range []int{2, 3} {
@@ -228,8 +228,12 @@ func TestReportFirstAcceptWins(t *testing.T) {
 			desks[i].Admin.TransitionReport(reports[i], tr, false).ExpectError(http.StatusConflict)
 		}
 		desks[i].Admin.TransitionReport(reports[i], "accept", true).ExpectError(http.StatusConflict)
-		desks[i].Admin.Get("/reports/"+reports[i]).Expect(http.StatusOK).ExpectState("WITHDRAWN")
+		desks[i].Admin.Get("/reports/" + reports[i]).Expect(http.StatusOK).ExpectState("WITHDRAWN")
 		desks[i].Admin.Post("/operations", map[string]any{"report": reports[i], "name": "Trop tard"}).ExpectError(http.StatusConflict)
+		desks[i].Admin.Patch("/reports/"+reports[i], map[string]any{"priority": 9}).ExpectError(http.StatusConflict)
+		if r := desks[i].Admin.Get("/reports/" + reports[i]).Expect(http.StatusOK); r.Num("priority") != 0 {
+			t.Fatalf("a refused patch changed a withdrawn report: %s", r.Body)
+		}
 		desks[i].Admin.Reports(desks[i].Org, "").ExpectIDSet()
 		desks[i].Admin.Get("/reports/" + reports[i] + "/operations").Expect(http.StatusOK).ExpectIDSet()
 	}
@@ -278,7 +282,7 @@ func TestReportConcurrentAccepts(t *testing.T) {
 			d.Admin.Reports(d.Org, "").ExpectIDSet(reports[i])
 			continue
 		}
-		d.Admin.Get("/reports/"+reports[i]).Expect(http.StatusOK).ExpectState("WITHDRAWN")
+		d.Admin.Get("/reports/" + reports[i]).Expect(http.StatusOK).ExpectState("WITHDRAWN")
 		d.Admin.Reports(d.Org, "").ExpectIDSet()
 	}
 }

@@ -23,8 +23,8 @@ func uniqueEmail(prefix string) string {
 	return prefix + "-" + uuid.NewString()[:12] + "@example.com"
 }
 
-// login tries the credentials and returns the status.
-func login(c *testkit.Client, email, password string) int {
+// loginStatus tries the credentials and returns the status.
+func loginStatus(c *testkit.Client, email, password string) int {
 	c.T.Helper()
 	return c.Post("/security/login", map[string]string{"login": email, "password": password}).Status
 }
@@ -49,7 +49,7 @@ func TestRegisterReturnsPerson(t *testing.T) {
 		t.Errorf("the password leaks in the answer: %s", r.Body)
 	}
 	// The new account can log in with the original (mixed-case) address.
-	if s := login(c, email, "correct horse"); s != http.StatusOK {
+	if s := loginStatus(c, email, "correct horse"); s != http.StatusOK {
 		t.Errorf("login after register: status %d", s)
 	}
 }
@@ -69,10 +69,10 @@ func TestRegisterDuplicateEmailInAnotherCase(t *testing.T) {
 	if p.ID.String() != first.Str("id") {
 		t.Fatalf("email now belongs to %s, want %s", p.ID, first.Str("id"))
 	}
-	if s := login(c, email, "second password"); s != http.StatusUnauthorized {
+	if s := loginStatus(c, email, "second password"); s != http.StatusUnauthorized {
 		t.Errorf("login with the duplicate's password: status %d, want 401", s)
 	}
-	if s := login(c, email, "first password"); s != http.StatusOK {
+	if s := loginStatus(c, email, "first password"); s != http.StatusOK {
 		t.Errorf("login with the first password: status %d, want 200", s)
 	}
 }
@@ -131,13 +131,13 @@ func TestLoginReturnsBearerToken(t *testing.T) {
 	if r.Str("credentials.person") != u.PersonID {
 		t.Errorf("credentials.person %q, want %q", r.Str("credentials.person"), u.PersonID)
 	}
-	// The token it returns opens the protected API as that person.
+	// The token it returns opens the protectedPath API as that person.
 	me := u.With(func(c *testkit.Client) { c.Token = r.Str("accessToken") }).Get("/people/" + u.PersonID).Expect(http.StatusOK)
 	if me.Str("email") != u.Email {
 		t.Errorf("GET /people/{me} with the new token: %s", me.Body)
 	}
 	// The login is not case-sensitive, as emails are not.
-	if s := login(u, strings.ToUpper(u.Email), u.Password); s != http.StatusOK {
+	if s := loginStatus(u, strings.ToUpper(u.Email), u.Password); s != http.StatusOK {
 		t.Errorf("login with the uppercased email: status %d", s)
 	}
 }
@@ -278,19 +278,19 @@ func TestPasswordChangeWithEmailedToken(t *testing.T) {
 	token := resetToken(t, u, u.Email, 1)
 	changePassword(u, token, "brand new password").Expect(http.StatusNoContent)
 
-	if s := login(u, u.Email, "brand new password"); s != http.StatusOK {
+	if s := loginStatus(u, u.Email, "brand new password"); s != http.StatusOK {
 		t.Errorf("login with the new password: status %d, want 200", s)
 	}
-	if s := login(u, u.Email, u.Password); s != http.StatusUnauthorized {
+	if s := loginStatus(u, u.Email, u.Password); s != http.StatusUnauthorized {
 		t.Errorf("login with the old password: status %d, want 401", s)
 	}
 
 	// The token is single-use: a second change is refused and leaves the password alone.
 	changePassword(u, token, "another password").ExpectError(http.StatusBadRequest, "token")
-	if s := login(u, u.Email, "another password"); s != http.StatusUnauthorized {
+	if s := loginStatus(u, u.Email, "another password"); s != http.StatusUnauthorized {
 		t.Errorf("a reused token changed the password")
 	}
-	if s := login(u, u.Email, "brand new password"); s != http.StatusOK {
+	if s := loginStatus(u, u.Email, "brand new password"); s != http.StatusOK {
 		t.Errorf("login with the password set by the token: status %d, want 200", s)
 	}
 
@@ -309,7 +309,7 @@ func TestPasswordChangeRejectsForgedToken(t *testing.T) {
 	resetToken(t, u, u.Email, 1) // a real request is pending: a guess must still not match it
 	changePassword(u, "forged-token-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "brand new password").ExpectError(http.StatusBadRequest, "token")
 	changePassword(u, "x", "brand new password").ExpectError(http.StatusBadRequest, "token")
-	if s := login(u, u.Email, u.Password); s != http.StatusOK {
+	if s := loginStatus(u, u.Email, u.Password); s != http.StatusOK {
 		t.Errorf("password changed by a forged token")
 	}
 }
@@ -319,12 +319,12 @@ func TestPasswordChangeShortPasswordKeepsToken(t *testing.T) {
 	token := resetToken(t, u, u.Email, 1)
 	changePassword(u, token, "short").ExpectError(http.StatusBadRequest, "password")
 	u.Post("/security/password/change/"+token, `{}`).ExpectError(http.StatusBadRequest, "password")
-	if s := login(u, u.Email, u.Password); s != http.StatusOK {
+	if s := loginStatus(u, u.Email, u.Password); s != http.StatusOK {
 		t.Errorf("a refused change altered the password")
 	}
 	// Refusals did not consume the token.
 	changePassword(u, token, "long enough now").Expect(http.StatusNoContent)
-	if s := login(u, u.Email, "long enough now"); s != http.StatusOK {
+	if s := loginStatus(u, u.Email, "long enough now"); s != http.StatusOK {
 		t.Errorf("login with the new password: status %d", s)
 	}
 }
@@ -338,7 +338,7 @@ func TestPasswordChangeSupersedesOtherPendingRequests(t *testing.T) {
 	}
 	changePassword(u, first, "first new password").Expect(http.StatusNoContent)
 	changePassword(u, second, "second new password").ExpectError(http.StatusBadRequest, "token")
-	if s := login(u, u.Email, "first new password"); s != http.StatusOK {
+	if s := loginStatus(u, u.Email, "first new password"); s != http.StatusOK {
 		t.Errorf("login with the password of the used token: status %d", s)
 	}
 	states := map[string]int{}
@@ -371,7 +371,7 @@ func TestPasswordChangeTokenExpires(t *testing.T) {
 	}
 	changePassword(short, token, "too late password").ExpectError(http.StatusBadRequest, "token")
 	changePassword(u, token, "too late password").ExpectError(http.StatusBadRequest, "token")
-	if s := login(u, u.Email, u.Password); s != http.StatusOK {
+	if s := loginStatus(u, u.Email, u.Password); s != http.StatusOK {
 		t.Errorf("an expired token changed the password")
 	}
 	if got := resetOutcome(t, resets[0].ID); got != workflows.ResetOutcomeExpired {
@@ -424,9 +424,9 @@ func postConcurrently(t *testing.T, tokens, passwords []string) []int {
 	return statuses
 }
 
-// winner checks that exactly one change succeeded, the others were refused, and that the password
-// now is the winner's (a client told 204 must be able to log in with what it sent).
-func winner(t *testing.T, u *testkit.Client, statuses []int, passwords []string) {
+// expectOneWinner checks that exactly one change succeeded, the others were refused, and that
+// the password now is the winner's (a client told 204 must be able to log in with what it sent).
+func expectOneWinner(t *testing.T, u *testkit.Client, statuses []int, passwords []string) {
 	t.Helper()
 	won := -1
 	for i, s := range statuses {
@@ -447,7 +447,7 @@ func winner(t *testing.T, u *testkit.Client, statuses []int, passwords []string)
 		if i == won {
 			want = http.StatusOK
 		}
-		if s := login(u, u.Email, pw); s != want {
+		if s := loginStatus(u, u.Email, pw); s != want {
 			t.Errorf("login with password #%d (winner #%d): status %d, want %d", i, won, s, want)
 		}
 	}
@@ -461,12 +461,12 @@ func TestPasswordChangeSameTokenConcurrently(t *testing.T) {
 		tokens = append(tokens, token)
 		passwords = append(passwords, fmt.Sprintf("concurrent password %d", i))
 	}
-	winner(t, u, postConcurrently(t, tokens, passwords), passwords)
+	expectOneWinner(t, u, postConcurrently(t, tokens, passwords), passwords)
 }
 
 func TestPasswordChangeTwoTokensConcurrently(t *testing.T) {
 	u := stack.NewUser(t)
 	tokens := []string{resetToken(t, u, u.Email, 1), resetToken(t, u, u.Email, 2)}
 	passwords := []string{"password of the first link", "password of the second link"}
-	winner(t, u, postConcurrently(t, tokens, passwords), passwords)
+	expectOneWinner(t, u, postConcurrently(t, tokens, passwords), passwords)
 }

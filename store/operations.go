@@ -12,13 +12,15 @@ import (
 )
 
 const operationCols = `o.id, o.report_id, o.organization_id, o.created_by, o.operator_member_id, o.operator_person_id, o.name,
-	o.description, o.identification_number, o.start_date, o.duration, o.state, o.removed_at IS NOT NULL, o.created_at, o.updated_at`
+	o.description, o.identification_number, o.start_date, o.duration, o.state, o.removed_at IS NOT NULL, o.created_at, o.updated_at,
+	(SELECT m.organization_id FROM members m WHERE m.id = o.operator_member_id)`
 
 func scanOperation(r pgx.Row) (domain.Operation, error) {
 	var o domain.Operation
 	var state string
 	err := r.Scan(&o.ID, &o.ReportID, &o.OrganizationID, &o.CreatedBy, &o.OperatorMemberID, &o.OperatorPersonID, &o.Name,
-		&o.Description, &o.IdentificationNumber, &o.StartDate, &o.Duration, &state, &o.Removed, &o.CreatedAt, &o.UpdatedAt)
+		&o.Description, &o.IdentificationNumber, &o.StartDate, &o.Duration, &state, &o.Removed, &o.CreatedAt, &o.UpdatedAt,
+		&o.OperatorOrganizationID)
 	o.State = domain.State(state)
 	return o, err
 }

@@ -16,6 +16,7 @@ func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.FeedbackWorkflow, workflow.RegisterOptions{Name: workflows.FeedbackWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.ReportWorkflow, workflow.RegisterOptions{Name: workflows.ReportWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.OperationWorkflow, workflow.RegisterOptions{Name: workflows.OperationWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.WebhookDeliveryWorkflow, workflow.RegisterOptions{Name: workflows.WebhookDeliveryWorkflowName})
 	r.RegisterActivity(acts)
 }
 

@@ -7,10 +7,11 @@ import "github.com/google/uuid"
 // Workflow type names, registered explicitly so that renaming a Go function never orphans
 // running executions.
 const (
-	PasswordResetWorkflowName = "PasswordReset"
-	FeedbackWorkflowName      = "Feedback"
-	ReportWorkflowName        = "Report"
-	OperationWorkflowName     = "Operation"
+	PasswordResetWorkflowName   = "PasswordReset"
+	FeedbackWorkflowName        = "Feedback"
+	ReportWorkflowName          = "Report"
+	OperationWorkflowName       = "Operation"
+	WebhookDeliveryWorkflowName = "WebhookDelivery"
 )
 
 // Update names.
@@ -37,6 +38,8 @@ const (
 	SignalOperationChanged = "operation-changed"
 	// SignalWithdraw tells a report workflow that another organization accepted its feedback.
 	SignalWithdraw = "withdraw"
+	// SignalRedeliver asks a webhook delivery to try again now.
+	SignalRedeliver = "redeliver"
 )
 
 // PasswordResetWorkflowID is the readable, unique id of a password reset request's workflow.
@@ -50,3 +53,6 @@ func ReportWorkflowID(id uuid.UUID) string { return "report/" + id.String() }
 
 // OperationWorkflowID is the workflow id of an operation's lifecycle.
 func OperationWorkflowID(id uuid.UUID) string { return "operation/" + id.String() }
+
+// WebhookDeliveryWorkflowID is the workflow id of one webhook delivery.
+func WebhookDeliveryWorkflowID(id uuid.UUID) string { return "webhook-delivery/" + id.String() }

@@ -18,8 +18,9 @@ type OperationInput struct {
 	ReportWorkflowID  string
 	FeedbackID        uuid.UUID
 	Settings          OperationSettings
-	RemindersSent     int // in all, numbering the reminders (and keeping each sent once)
-	RemindersSinceDue int // since the current due time, placing the next one
+	RemindersSent     int  // in all, numbering the reminders (and keeping each sent once)
+	RemindersSinceDue int  // since the current due time, placing the next one
+	Continued         bool // a continue-as-new: the operation was already announced
 }
 
 // AssignRequest hands the operation to a member.
@@ -57,7 +58,10 @@ type OperationState struct {
 // Until the operation is resolved or removed, a durable timer sends the "Operation remind"
 // notification at its due time, then again every reminder interval.
 func OperationWorkflow(ctx workflow.Context, in OperationInput) error {
-	o := &operation{in: in, op: in.Operation, sent: in.RemindersSent, sinceDue: in.RemindersSinceDue, mu: workflow.NewMutex(ctx)}
+	o := &operation{in: in, op: in.Operation, sent: in.RemindersSent, sinceDue: in.RemindersSinceDue, mu: workflow.NewMutex(ctx), events: newPublisher(ctx)}
+	if !in.Continued {
+		o.announce(domain.EventOperationCreated, "created")
+	}
 	// A slice, not a map: registration order decides which queued update runs first, and it
 	// must be the same on every replay.
 	for _, h := range []struct {
@@ -75,9 +79,9 @@ func OperationWorkflow(ctx workflow.Context, in OperationInput) error {
 	}
 	actx := withActivityDefaults(ctx)
 	for !o.over() {
-		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() && workflow.AllHandlersFinished(ctx) {
+		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() && o.quiet(ctx) {
 			next := o.in
-			next.Operation, next.RemindersSent, next.RemindersSinceDue = o.op, o.sent, o.sinceDue
+			next.Operation, next.RemindersSent, next.RemindersSinceDue, next.Continued = o.op, o.sent, o.sinceDue, true
 			return workflow.NewContinueAsNewError(ctx, OperationWorkflowName, next)
 		}
 		due := o.nextReminder()
@@ -93,25 +97,49 @@ func OperationWorkflow(ctx workflow.Context, in OperationInput) error {
 				continue
 			}
 		}
-		err := workflow.ExecuteActivity(actx, act.SendOperationReminder, activities.SendOperationReminderInput{
+		// A reminder in flight when the operation is resolved or removed is cancelled: it must
+		// not hold the workflow open until its retries end.
+		rctx, cancel := workflow.WithCancel(actx)
+		fut := workflow.ExecuteActivity(rctx, act.SendOperationReminder, activities.SendOperationReminderInput{
 			OperationID: o.op.ID, FeedbackID: o.in.FeedbackID, Number: o.sent + 1,
-		}).Get(ctx, nil)
-		if err != nil {
+		})
+		if err := workflow.Await(ctx, func() bool { return fut.IsReady() || o.over() }); err != nil {
+			cancel()
+			return err
+		}
+		if !fut.IsReady() {
+			cancel()
+			break
+		}
+		cancel()
+		if err := fut.Get(ctx, nil); err != nil {
 			return err
 		}
 		o.sent++
 		o.sinceDue++
 	}
-	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+	return workflow.Await(ctx, func() bool { return o.quiet(ctx) })
 }
 
 type operation struct {
+	events   *publisher
 	in       OperationInput
 	op       domain.Operation
 	sent     int
 	sinceDue int
 	schedule int // bumped when the due time changes, to re-arm the timer
 	mu       workflow.Mutex
+}
+
+// quiet is true when no update is running and every event was published.
+func (o *operation) quiet(ctx workflow.Context) bool {
+	return workflow.AllHandlersFinished(ctx) && o.events.idle()
+}
+
+// announce queues an event of this operation for its webhooks; occurrence makes its key unique.
+func (o *operation) announce(event, occurrence string) {
+	id := o.op.ID
+	o.events.add(activities.EventInput{Event: event, ReportID: o.op.ReportID, OperationID: &id, Key: OperationWorkflowID(id) + "/" + occurrence})
 }
 
 func (o *operation) over() bool { return o.op.Removed || o.op.State == domain.OperationResolved }
@@ -201,6 +229,7 @@ func (o *operation) change(ctx workflow.Context, transition string, actor uuid.U
 	if member != nil {
 		o.op.OperatorMemberID, o.op.OperatorPersonID = member, person
 	}
+	o.announce(domain.EventOperationStateChanged, "state/"+workflow.GetCurrentUpdateInfo(ctx).ID)
 	return o.changed(ctx)
 }
 
@@ -279,5 +308,6 @@ func (o *operation) remove(ctx workflow.Context, req RemoveOperationRequest) (Op
 		return OperationState{}, err
 	}
 	o.op.Removed = true
+	o.announce(domain.EventOperationRemoved, "removed")
 	return o.changed(ctx)
 }

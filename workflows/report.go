@@ -26,6 +26,7 @@ type ReportInput struct {
 	Chain          []uuid.UUID
 	Operations     []OperationStatus
 	Settings       OperationSettings
+	Continued      bool // a continue-as-new: the report was already announced
 }
 
 // OperationSettings are the reminder delays operations of this report use.
@@ -81,9 +82,12 @@ type WithdrawSignal struct {
 // written. Operations tell the report of their states by signal, so "close" is decided here.
 // The workflow ends when the report is closed, refused or withdrawn.
 func ReportWorkflow(ctx workflow.Context, in ReportInput) error {
-	r := &report{in: in, state: in.State, chain: in.Chain, ops: in.Operations, mu: workflow.NewMutex(ctx)}
+	r := &report{in: in, state: in.State, chain: in.Chain, ops: in.Operations, mu: workflow.NewMutex(ctx), events: newPublisher(ctx)}
 	if len(r.chain) == 0 {
 		r.chain = []uuid.UUID{in.OrganizationID}
+	}
+	if !in.Continued {
+		r.announce(domain.EventReportCreated, "created")
 	}
 	r.opCh = workflow.GetSignalChannel(ctx, SignalOperationChanged)
 	r.withdrawCh = workflow.GetSignalChannel(ctx, SignalWithdraw)
@@ -105,7 +109,7 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) error {
 	for !domain.ReportFinal(r.state) {
 		err := workflow.Await(ctx, func() bool {
 			return domain.ReportFinal(r.state) || r.opCh.Len() > 0 || r.withdrawCh.Len() > 0 ||
-				(workflow.GetInfo(ctx).GetContinueAsNewSuggested() && workflow.AllHandlersFinished(ctx))
+				(workflow.GetInfo(ctx).GetContinueAsNewSuggested() && r.quiet(ctx))
 		})
 		if err != nil {
 			return err
@@ -113,16 +117,17 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) error {
 		if err := r.drain(ctx); err != nil {
 			return err
 		}
-		if !domain.ReportFinal(r.state) && workflow.GetInfo(ctx).GetContinueAsNewSuggested() && workflow.AllHandlersFinished(ctx) {
+		if !domain.ReportFinal(r.state) && workflow.GetInfo(ctx).GetContinueAsNewSuggested() && r.quiet(ctx) {
 			next := r.in
-			next.State, next.Chain, next.Operations = r.state, r.chain, r.ops
+			next.State, next.Chain, next.Operations, next.Continued = r.state, r.chain, r.ops, true
 			return workflow.NewContinueAsNewError(ctx, ReportWorkflowName, next)
 		}
 	}
-	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+	return workflow.Await(ctx, func() bool { return r.quiet(ctx) })
 }
 
 type report struct {
+	events     *publisher
 	in         ReportInput
 	state      domain.State
 	chain      []uuid.UUID
@@ -151,9 +156,20 @@ func (r *report) drain(ctx workflow.Context) error {
 			if err := workflow.UpsertTypedSearchAttributes(ctx, SAState.ValueSet(string(r.state))); err != nil {
 				return err
 			}
+			r.announce(domain.EventReportStateChanged, "withdrawn")
 		}
 	}
 	return nil
+}
+
+// quiet is true when no update is running and every event was published.
+func (r *report) quiet(ctx workflow.Context) bool {
+	return workflow.AllHandlersFinished(ctx) && r.events.idle()
+}
+
+// announce queues an event of this report for its webhooks; occurrence makes its key unique.
+func (r *report) announce(event, occurrence string) {
+	r.events.add(activities.EventInput{Event: event, ReportID: r.in.ReportID, Key: ReportWorkflowID(r.in.ReportID) + "/" + occurrence})
 }
 
 func (r *report) setOperation(s OperationStatus) {
@@ -227,6 +243,7 @@ func (r *report) transition(ctx workflow.Context, req ReportTransitionRequest) (
 	if err := workflow.UpsertTypedSearchAttributes(ctx, SAState.ValueSet(string(to))); err != nil {
 		return ReportState{}, err
 	}
+	r.announce(domain.EventReportStateChanged, "state/"+workflow.GetCurrentUpdateInfo(ctx).ID)
 	return ReportState{State: r.state, Chain: r.chain}, nil
 }
 

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ func newReportEnv() *testsuite.TestWorkflowEnvironment {
 	e.RegisterActivity(act)
 	e.OnActivity(act.SetReportState, mock.Anything, mock.Anything).Return(nil)
 	e.OnActivity(act.CreateOperation, mock.Anything, mock.Anything).Return(nil)
+	e.OnActivity(act.PrepareEvent, mock.Anything, mock.Anything).Return(activities.PreparedEvent{}, nil)
 	// The operation's own lifecycle is not under test here.
 	e.OnWorkflow(OperationWorkflowName, mock.Anything, mock.Anything).Return(nil)
 	return e
@@ -164,4 +166,34 @@ func TestReportDelegationRefusesCycles(t *testing.T) {
 		}
 	}
 	e.AssertNumberOfCalls(t, "DelegateReport", 1)
+}
+
+func TestReportAnnouncesCreationAndEveryStateChange(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(quietLogger())
+	e := s.NewTestWorkflowEnvironment()
+	e.RegisterWorkflowWithOptions(ReportWorkflow, workflow.RegisterOptions{Name: ReportWorkflowName})
+	e.RegisterWorkflowWithOptions(WebhookDeliveryWorkflow, workflow.RegisterOptions{Name: WebhookDeliveryWorkflowName})
+	e.RegisterActivity(act)
+	e.OnActivity(act.SetReportState, mock.Anything, mock.Anything).Return(nil)
+	var events []string
+	delivery := uuid.New()
+	e.OnActivity(act.PrepareEvent, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.EventInput) (activities.PreparedEvent, error) {
+		events = append(events, in.Event)
+		return activities.PreparedEvent{Deliveries: []uuid.UUID{delivery}, WebhookIDs: []uuid.UUID{uuid.New()}}, nil
+	})
+	started := 0
+	e.OnWorkflow(WebhookDeliveryWorkflowName, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in DeliveryInput) (DeliveryResult, error) {
+		started++
+		return DeliveryResult{State: domain.DeliveryDelivered}, nil
+	})
+	sendUpdate(e, time.Minute, UpdateReportTransition, transition("refuse"))
+	e.ExecuteWorkflow(ReportWorkflowName, reportInput(domain.ReportNew))
+	if !e.IsWorkflowCompleted() || e.GetWorkflowError() != nil {
+		t.Fatalf("workflow: %v", e.GetWorkflowError())
+	}
+	want := []string{domain.EventReportCreated, domain.EventReportStateChanged}
+	if len(events) != len(want) || events[0] != want[0] || events[1] != want[1] || started != 2 {
+		t.Fatalf("events %v with %d deliveries started, want %v with 2", events, started, want)
+	}
 }

@@ -54,15 +54,23 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		st.Close()
 		return nil, err
 	}
+	hooks := activities.WebhookSettings{
+		Timeout: cfg.WebhookTimeout, Schedule: cfg.WebhookSchedule, RetryAfterCap: cfg.WebhookRetryAfterCap,
+		DisableAfter: cfg.WebhookDisableAfter, AllowInternal: cfg.WebhookAllowInternal,
+	}
 	acts := &activities.Activities{
-		Store:    st,
-		Mailer:   newMailer(cfg, log),
-		Settings: activities.Settings{PasswordResetURL: cfg.PasswordResetURL},
-		Log:      log,
-		Now:      time.Now,
+		Store:         st,
+		Mailer:        newMailer(cfg, log),
+		Settings:      activities.Settings{PasswordResetURL: cfg.PasswordResetURL},
+		Log:           log,
+		Now:           time.Now,
+		Webhooks:      hooks,
+		WebhookClient: activities.NewWebhookClient(hooks),
 	}
 	a := &App{Config: cfg, Log: log, Store: st, Temporal: tc, Activities: acts, Tokens: api.NewTokens(key, cfg.JWTTTL)}
 	a.API = a.NewAPI(a.APISettings())
+	// Webhook payloads are rendered by the API's own serializers.
+	acts.Renderer = a.API
 	return a, nil
 }
 
@@ -72,6 +80,9 @@ func (a *App) APISettings() api.Settings {
 		TaskQueue: a.Config.TaskQueue, PasswordResetTTL: a.Config.PasswordResetTTL, BcryptCost: a.Config.BcryptCost,
 		Operations: workflows.OperationSettings{
 			DefaultDelay: a.Config.OperationDefaultDelay, ReminderInterval: a.Config.OperationReminderInterval,
+		},
+		Webhooks: api.WebhookSettings{
+			AllowInternal: a.Config.WebhookAllowInternal, Schedule: a.Config.WebhookSchedule, RetryAfterCap: a.Config.WebhookRetryAfterCap,
 		},
 	}
 }

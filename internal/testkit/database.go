@@ -88,10 +88,12 @@ func logOutput() io.Writer {
 	return io.Discard
 }
 
-// Logger is quiet unless KEYCLIC_TEST_LOG=1, so test output shows failures, not traffic.
+// Logger shows only errors (an unexpected 500 explains itself) unless KEYCLIC_TEST_LOG=1 asks
+// for everything, so test output shows failures, not traffic.
 func Logger() *slog.Logger {
+	level := slog.LevelError
 	if os.Getenv("KEYCLIC_TEST_LOG") == "1" {
-		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		level = slog.LevelDebug
 	}
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }

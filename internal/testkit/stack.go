@@ -64,6 +64,10 @@ func Start(ctx context.Context, name string) (*Stack, error) {
 	cfg.DataDir = s.dataDir
 	cfg.JWTPrivateKey, cfg.JWTPrivateKeyFile = "", ""
 	cfg.SendGridAPIKey = ""
+	// Test consumers listen on loopback; retries come quickly so failures are seen in seconds.
+	cfg.WebhookAllowInternal = true
+	cfg.WebhookSchedule = []time.Duration{200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second, time.Second}
+	cfg.WebhookTimeout = 2 * time.Second
 	if s.App, err = app.New(ctx, cfg, Logger()); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,351 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/internal/netguard"
+	"github.com/keyclic/keyclic/store"
+	"github.com/keyclic/keyclic/workflows"
+)
+
+// WebhookSettings are what the API needs of the webhook configuration.
+type WebhookSettings struct {
+	AllowInternal bool            // accept payload URLs on loopback or private networks
+	Schedule      []time.Duration // retry schedule of a redelivery
+	RetryAfterCap time.Duration
+}
+
+func (s *Server) webhookRoutes(g *gin.RouterGroup) {
+	g.POST("/organizations/:organization/webhooks", s.createWebhook)
+	g.GET("/organizations/:organization/webhooks", s.listWebhooks)
+	g.GET("/webhooks/:webhook", s.getWebhook)
+	g.PATCH("/webhooks/:webhook", s.patchWebhook)
+	g.DELETE("/webhooks/:webhook", s.deleteWebhook)
+	g.GET("/webhooks/:webhook/deliveries", s.listDeliveries)
+	g.POST("/webhooks/:webhook/deliveries/:delivery/redeliver", s.redeliver)
+}
+
+type webhookJSON struct {
+	resource
+	Event          string `json:"event"`
+	PayloadURL     string `json:"payloadUrl"`
+	Enabled        bool   `json:"enabled"`
+	DisabledReason string `json:"disabledReason,omitempty"`
+	// Secret is shown once, when the webhook is created: consumers verify signatures with it.
+	Secret string `json:"secret,omitempty"`
+	Links  Links  `json:"_links"`
+}
+
+func webhookLink(id uuid.UUID) *Link { return link("/webhooks/"+id.String(), "webhook", id.String()) }
+
+func renderWebhook(w domain.Webhook) webhookJSON {
+	id := w.ID.String()
+	return webhookJSON{
+		resource: newResource("Webhook", id, w.CreatedAt, w.UpdatedAt),
+		Event:    w.Event, PayloadURL: w.PayloadURL, Enabled: w.Enabled, DisabledReason: w.DisabledReason,
+		Links: Links{
+			"self":         webhookLink(w.ID),
+			"organization": organizationLink(w.OrganizationID),
+			"deliveries":   link("/webhooks/"+id+"/deliveries", "webhook", id),
+		},
+	}
+}
+
+type webhookData struct {
+	Event      *string `json:"event"`
+	PayloadURL *string `json:"payloadUrl"`
+	Enabled    *bool   `json:"enabled"`
+}
+
+// check validates the fields (all required when creating) and that the URL does not lead into
+// the service's own network.
+func (s *Server) checkWebhook(ctx context.Context, in webhookData, creating bool) error {
+	var vs domain.Violations
+	if in.Event != nil || creating {
+		if in.Event == nil || *in.Event == "" {
+			vs.Add("event", domain.MsgNotBlank)
+		} else if !domain.ValidWebhookEvent(*in.Event) {
+			vs.Add("event", domain.MsgInvalidChoice, stringsJoin(domain.WebhookEvents))
+		}
+	}
+	if in.PayloadURL != nil || creating {
+		if in.PayloadURL == nil || *in.PayloadURL == "" {
+			vs.Add("payloadUrl", domain.MsgNotBlank)
+		} else if err := domain.CheckPayloadURL("payloadUrl", *in.PayloadURL); err != nil {
+			return err
+		} else if !s.settings.Webhooks.AllowInternal {
+			u, _ := url.Parse(*in.PayloadURL)
+			if err := netguard.CheckHost(ctx, u.Hostname()); err != nil {
+				msg := domain.MsgUnresolvableURL
+				if errors.Is(err, netguard.ErrForbiddenAddress) {
+					msg = domain.MsgInternalURL
+				}
+				vs.Add("payloadUrl", msg)
+			}
+		}
+	}
+	return vs.Err()
+}
+
+func stringsJoin(xs []string) string {
+	out := ""
+	for i, x := range xs {
+		if i > 0 {
+			out += ", "
+		}
+		out += x
+	}
+	return out
+}
+
+func (s *Server) createWebhook(c *gin.Context) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.requireAdmin(c, o.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in webhookData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.checkWebhook(c, in, true); err != nil {
+		s.fail(c, err)
+		return
+	}
+	secret, err := domain.NewWebhookSecret()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	w, err := s.store.CreateWebhook(c, domain.Webhook{
+		ID: uuid.New(), OrganizationID: o.ID, Event: *in.Event, PayloadURL: *in.PayloadURL,
+		Enabled: in.Enabled == nil || *in.Enabled, Secret: secret,
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := renderWebhook(w)
+	out.Secret = w.Secret
+	hal(c, http.StatusCreated, out)
+}
+
+func (s *Server) listWebhooks(c *gin.Context) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.membership(c, o.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	q := newQuery(c)
+	p := q.page()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	hooks, total, err := s.store.Webhooks(c, o.ID, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items := make([]webhookJSON, len(hooks))
+	for i, w := range hooks {
+		items[i] = renderWebhook(w)
+	}
+	hal(c, http.StatusOK, renderPage(c, p, total, items))
+}
+
+// pathWebhook loads the webhook in the path for a member of its organization (others: 404);
+// admin requires the admin role.
+func (s *Server) pathWebhook(c *gin.Context, admin bool) (domain.Webhook, error) {
+	id, err := pathID(c, "webhook")
+	if err != nil {
+		return domain.Webhook{}, err
+	}
+	w, err := s.store.Webhook(c, appOf(c).ID, id)
+	if err != nil {
+		return w, err
+	}
+	m, err := s.store.MemberOf(c, w.OrganizationID, callerOf(c))
+	if domain.IsKind(err, domain.KindNotFound) {
+		return w, domain.NotFound()
+	}
+	if err != nil {
+		return w, err
+	}
+	if admin && !m.Roles.Has(domain.RoleAdmin) {
+		return w, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAdmin)}
+	}
+	return w, nil
+}
+
+func (s *Server) getWebhook(c *gin.Context) {
+	w, err := s.pathWebhook(c, false)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderWebhook(w))
+}
+
+func (s *Server) patchWebhook(c *gin.Context) {
+	w, err := s.pathWebhook(c, true)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in webhookData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.checkWebhook(c, in, false); err != nil {
+		s.fail(c, err)
+		return
+	}
+	w, err = s.store.PatchWebhook(c, w.ID, store.WebhookPatch{Event: in.Event, PayloadURL: in.PayloadURL, Enabled: in.Enabled})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderWebhook(w))
+}
+
+func (s *Server) deleteWebhook(c *gin.Context) {
+	w, err := s.pathWebhook(c, true)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.store.DeleteWebhook(c, w.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type deliveryJSON struct {
+	Type        string          `json:"type"`
+	ID          string          `json:"id"`
+	Event       string          `json:"event"`
+	State       string          `json:"state"`
+	CreatedAt   isoTime         `json:"createdAt"`
+	DeliveredAt *isoTime        `json:"deliveredAt"`
+	Body        json.RawMessage `json:"body"`
+	Attempts    []attemptJSON   `json:"attempts"`
+	Links       Links           `json:"_links"`
+}
+
+type attemptJSON struct {
+	Number     int     `json:"number"`
+	Time       isoTime `json:"time"`
+	StatusCode *int    `json:"statusCode"`
+	DurationMS int64   `json:"durationMs"`
+	Error      string  `json:"error"`
+}
+
+func renderDelivery(d domain.Delivery) deliveryJSON {
+	wid, id := d.WebhookID.String(), d.ID.String()
+	out := deliveryJSON{Type: "WebhookDelivery", ID: id, Event: d.Event, State: d.State, CreatedAt: isoTime(d.CreatedAt),
+		DeliveredAt: isoPtr(d.DeliveredAt), Body: json.RawMessage(d.Body), Attempts: make([]attemptJSON, len(d.Attempts)),
+		Links: Links{
+			"webhook":   webhookLink(d.WebhookID),
+			"redeliver": link("/webhooks/"+wid+"/deliveries/"+id+"/redeliver", "webhook", wid, "delivery", id),
+		}}
+	for i, a := range d.Attempts {
+		out.Attempts[i] = attemptJSON{Number: a.Number, Time: isoTime(a.StartedAt), StatusCode: a.StatusCode, DurationMS: a.Duration.Milliseconds(), Error: a.Error}
+	}
+	return out
+}
+
+// listDeliveries shows every delivery of a webhook with every attempt (admins).
+func (s *Server) listDeliveries(c *gin.Context) {
+	w, err := s.pathWebhook(c, true)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	q := newQuery(c)
+	p := q.page()
+	state := c.Query("state")
+	if state != "" && state != domain.DeliveryPending && state != domain.DeliveryDelivered && state != domain.DeliveryFailed {
+		q.vs.Add("state", domain.MsgInvalidChoice, "PENDING, DELIVERED, FAILED")
+	}
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	ds, total, err := s.store.Deliveries(c, w.ID, state, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items := make([]deliveryJSON, len(ds))
+	for i, d := range ds {
+		items[i] = renderDelivery(d)
+	}
+	hal(c, http.StatusOK, renderPage(c, p, total, items))
+}
+
+// redeliver sends a delivery again now: a delivery still retrying skips its wait, a finished
+// one starts a new run of its workflow (attempts keep their numbering).
+func (s *Server) redeliver(c *gin.Context) {
+	w, err := s.pathWebhook(c, true)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	id, err := pathID(c, "delivery")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d, err := s.store.Delivery(c, w.ID, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.store.ReopenDelivery(c, d.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	_, err = s.temporal.SignalWithStartWorkflow(c, workflows.WebhookDeliveryWorkflowID(d.ID), workflows.SignalRedeliver, nil,
+		client.StartWorkflowOptions{
+			TaskQueue:                s.settings.TaskQueue,
+			WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+			WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+			StaticSummary:            "redelivery of " + d.Event + " to webhook " + w.ID.String(),
+		}, workflows.WebhookDeliveryWorkflowName, workflows.DeliveryInput{
+			DeliveryID: d.ID, WebhookID: w.ID, Schedule: s.settings.Webhooks.Schedule,
+			RetryAfterCap: s.settings.Webhooks.RetryAfterCap, FirstAttempt: len(d.Attempts) + 1,
+		})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d, err = s.store.Delivery(c, w.ID, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusAccepted, renderDelivery(d))
+}

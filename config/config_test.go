@@ -1,0 +1,46 @@
+package config
+
+import (
+	"testing"
+	"time"
+)
+
+// Every setting has a working default: a missing variable must never leave a zero value that
+// disables a feature (a zero webhook timeout, an empty retry schedule…).
+func TestDefaults(t *testing.T) {
+	c, err := FromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, d := range map[string]time.Duration{
+		"JWT_TTL": c.JWTTTL, "PASSWORD_RESET_TTL": c.PasswordResetTTL,
+		"OPERATION_DEFAULT_DELAY": c.OperationDefaultDelay, "OPERATION_REMINDER_INTERVAL": c.OperationReminderInterval,
+		"WEBHOOK_TIMEOUT": c.WebhookTimeout, "WEBHOOK_RETRY_AFTER_CAP": c.WebhookRetryAfterCap, "WEBHOOK_DISABLE_AFTER": c.WebhookDisableAfter,
+	} {
+		if d <= 0 {
+			t.Errorf("%s defaults to %v", name, d)
+		}
+	}
+	var total time.Duration
+	for _, d := range c.WebhookSchedule {
+		total += d
+	}
+	if total < 72*time.Hour {
+		t.Errorf("webhook retries stop after %v: consumers are promised at least 3 days", total)
+	}
+	if c.WebhookAllowInternal {
+		t.Error("internal webhook targets must be refused unless configured")
+	}
+}
+
+func TestMalformedValuesAreErrors(t *testing.T) {
+	for name, v := range map[string]string{
+		"JWT_TTL": "forever", "WEBHOOK_RETRY_SCHEDULE": "5s,,1h", "WEBHOOK_ALLOW_INTERNAL": "perhaps", "BCRYPT_COST": "high",
+	} {
+		t.Setenv(name, v)
+		if _, err := FromEnv(); err == nil {
+			t.Errorf("%s=%q should be refused", name, v)
+		}
+		t.Setenv(name, "")
+	}
+}

@@ -1,0 +1,114 @@
+package testkit
+
+import (
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/api"
+)
+
+var (
+	buildOnce     sync.Once
+	keyclicBinary string
+	buildErr      error
+)
+
+// Binary builds the keyclic command once per test run and returns its path.
+func Binary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "keyclic-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		keyclicBinary = filepath.Join(dir, "keyclic")
+		out, err := exec.Command("go", "build", "-o", keyclicBinary, "github.com/keyclic/keyclic/cmd/keyclic").CombinedOutput()
+		if err != nil {
+			buildErr = &buildError{err: err, out: string(out)}
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build keyclic: %v", buildErr)
+	}
+	return keyclicBinary
+}
+
+type buildError struct {
+	err error
+	out string
+}
+
+func (e *buildError) Error() string { return e.err.Error() + ": " + e.out }
+
+// Isolated is an API server of the stack whose workflows run on a task queue of their own, so
+// that only worker processes the test starts (and kills) execute them.
+type Isolated struct {
+	Stack     *Stack
+	TaskQueue string
+	HTTP      *httptest.Server
+}
+
+// NewIsolated serves the stack's API on a new task queue, with settings changed by tune.
+func (s *Stack) NewIsolated(t testing.TB, tune func(*api.Settings)) *Isolated {
+	t.Helper()
+	settings := s.App.APISettings()
+	settings.TaskQueue = "keyclic-isolated-" + uuid.NewString()[:8]
+	if tune != nil {
+		tune(&settings)
+	}
+	srv := httptest.NewServer(s.App.NewAPI(settings).Handler())
+	t.Cleanup(srv.Close)
+	return &Isolated{Stack: s, TaskQueue: settings.TaskQueue, HTTP: srv}
+}
+
+// On returns the client talking to this server instead of the stack's.
+func (iso *Isolated) On(c *Client) *Client {
+	return c.With(func(c *Client) { c.Base = iso.HTTP.URL })
+}
+
+// WorkerProcess is `keyclic worker` running as a separate process.
+type WorkerProcess struct {
+	cmd  *exec.Cmd
+	once sync.Once
+}
+
+// StartWorker starts a worker process polling the isolated task queue.
+func (iso *Isolated) StartWorker(t testing.TB) *WorkerProcess {
+	t.Helper()
+	cfg := iso.Stack.App.Config
+	cmd := exec.Command(Binary(t), "worker")
+	cmd.Env = append(os.Environ(),
+		"DATABASE_URL="+cfg.DatabaseURL,
+		"TEMPORAL_ADDRESS="+cfg.TemporalAddress,
+		"TEMPORAL_TASK_QUEUE="+iso.TaskQueue,
+		"KEYCLIC_DATA_DIR="+t.TempDir(),
+		"SENDGRID_API_KEY=",
+		"LOG_LEVEL=warn",
+		"WEBHOOK_ALLOW_INTERNAL=true",
+		"WEBHOOK_RETRY_SCHEDULE=200ms,400ms,800ms,1s,1s,1s,1s,1s,1s,1s",
+		"WEBHOOK_TIMEOUT=2s",
+	)
+	cmd.Stdout, cmd.Stderr = logOutput(), logOutput()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start worker process: %v", err)
+	}
+	w := &WorkerProcess{cmd: cmd}
+	t.Cleanup(w.Kill)
+	return w
+}
+
+// Kill ends the worker with SIGKILL: no graceful stop, tasks in flight are simply lost to it.
+func (w *WorkerProcess) Kill() {
+	w.once.Do(func() {
+		_ = w.cmd.Process.Signal(syscall.SIGKILL)
+		_ = w.cmd.Wait()
+	})
+}

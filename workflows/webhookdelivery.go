@@ -1,0 +1,63 @@
+package workflows
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/keyclic/keyclic/activities"
+	"github.com/keyclic/keyclic/domain"
+)
+
+// DeliveryInput starts (or restarts, for a redelivery) one webhook delivery.
+type DeliveryInput struct {
+	DeliveryID    uuid.UUID
+	WebhookID     uuid.UUID
+	Schedule      []time.Duration // waits between attempts
+	RetryAfterCap time.Duration
+	FirstAttempt  int // the number of the first attempt of this run (attempts are numbered across runs)
+}
+
+// DeliveryResult is how the delivery ended.
+type DeliveryResult struct {
+	State    string
+	Attempts int
+}
+
+// WebhookDeliveryWorkflow POSTs one event to one webhook until a 2xx arrives: each attempt is an
+// activity of its own (so the history shows every attempt), separated by durable timers
+// following the schedule (a Retry-After longer than the next wait is honoured, up to a cap).
+// Restarts of the worker, the API or the Temporal server lose nothing: the next attempt simply
+// happens later. After the last wait the delivery fails; a "redeliver" signal tries again now.
+func WebhookDeliveryWorkflow(ctx workflow.Context, in DeliveryInput) (DeliveryResult, error) {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		// The HTTP timeout is shorter; this bounds a worker that dies mid-attempt.
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
+	})
+	redeliver := workflow.GetSignalChannel(ctx, SignalRedeliver)
+	number := max(in.FirstAttempt, 1)
+	for retry := 0; ; retry++ {
+		// A redeliver signal received while an attempt runs is answered by that attempt.
+		for redeliver.ReceiveAsync(nil) {
+		}
+		var out activities.AttemptOutput
+		if err := workflow.ExecuteActivity(actx, act.AttemptDelivery, activities.AttemptInput{DeliveryID: in.DeliveryID, Number: number}).Get(ctx, &out); err != nil {
+			return DeliveryResult{}, err
+		}
+		if out.Delivered {
+			return DeliveryResult{State: domain.DeliveryDelivered, Attempts: number}, nil
+		}
+		if out.Stop || retry >= len(in.Schedule) {
+			err := workflow.ExecuteLocalActivity(withLocalActivityDefaults(ctx), act.FailDelivery, activities.FailDeliveryInput{DeliveryID: in.DeliveryID}).Get(ctx, nil)
+			return DeliveryResult{State: domain.DeliveryFailed, Attempts: number}, err
+		}
+		wait := max(in.Schedule[retry], min(out.RetryAfter, in.RetryAfterCap))
+		if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return redeliver.Len() > 0 }); err != nil {
+			return DeliveryResult{}, err
+		}
+		number++
+	}
+}
