@@ -20,6 +20,7 @@ type Settings struct {
 type Activities struct {
 	Store    *store.Store
 	Mailer   Mailer
+	Push     PushSender
 	Settings Settings
 	Log      *slog.Logger
 	Now      func() time.Time

@@ -3,19 +3,272 @@ package activities
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
 )
 
-// notifyByEmail emails each recipient once per key (never the actor, never someone who turned
-// email notifications off), in the recipient's language.
-func (a *Activities) notifyByEmail(ctx context.Context, key string, recipients []uuid.UUID, actor *uuid.UUID, tpl string, data map[string]any) error {
+// PushSender hands a push notification to a device's platform.
+type PushSender interface {
+	Send(ctx context.Context, d store.Device, title, body string, data map[string]any) error
+	// Records reports whether the sender only records (the pushes table is then the delivery).
+	Records() bool
+}
+
+// RecordingPushSender sends nothing: the push row in Postgres and a log line are the delivery.
+// It is the default; a real sender (FCM, APNs) implements PushSender with its credentials.
+type RecordingPushSender struct{ Log *slog.Logger }
+
+func (s RecordingPushSender) Send(_ context.Context, d store.Device, title, _ string, _ map[string]any) error {
+	s.Log.Info("push recorded", "device", d.ID, "platform", d.Platform, "title", title)
+	return nil
+}
+
+func (RecordingPushSender) Records() bool { return true }
+
+// NotifyInput is one occurrence of a notification-table action.
+type NotifyInput struct {
+	Notice domain.Notice
+}
+
+// notification is what an action tells its recipients: one message in each language.
+type notification struct {
+	recipients []uuid.UUID
+	subject    string // message key of the subject
+	message    string // message key of the text
+	args       []any
+	objectType string
+	objectID   uuid.UUID
+}
+
+// Notify tells each person the notification table names for the action, except the person
+// who acted: on their wall always, by email and by push as their preferences allow. Every
+// (occurrence, person, channel) is written under its own key, so a retried activity repeats
+// nothing that already reached someone.
+func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
+	n := in.Notice
+	nt, err := a.compose(ctx, n)
+	if err != nil {
+		return err
+	}
 	seen := map[uuid.UUID]bool{}
-	for _, id := range recipients {
-		if seen[id] || (actor != nil && *actor == id) {
+	for _, pid := range nt.recipients {
+		if seen[pid] || (n.ActorID != nil && *n.ActorID == pid) {
 			continue
 		}
-		seen[id] = true
+		seen[pid] = true
+		if err := a.notifyPerson(ctx, n, nt, pid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *Activities) notifyPerson(ctx context.Context, n domain.Notice, nt notification, pid uuid.UUID) error {
+	p, err := a.Store.Person(ctx, pid)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	key := n.Key + "/" + pid.String()
+	args := make([]string, len(nt.args))
+	for i, v := range nt.args {
+		args[i] = fmt.Sprint(v)
+	}
+	if err := a.Store.AddWallEntry(ctx, store.WallEntry{
+		Key: key, PersonID: pid, Action: n.Action, ActorID: n.ActorID, ObjectType: nt.objectType, ObjectID: nt.objectID,
+		Data: map[string]any{"message": nt.message, "subject": nt.subject, "args": args},
+	}); err != nil {
+		return err
+	}
+	subject := domain.Msg(nt.subject).In(p.Language)
+	message := domain.Msg(nt.message, nt.args...).In(p.Language)
+	if p.EmailEnabled {
+		if err := a.deliverEmail(ctx, key, p.Email, p.Language, "notification", map[string]string{"Subject": subject, "Message": message}); err != nil {
+			return err
+		}
+	}
+	if !p.PushEnabled || a.Push == nil {
+		return nil
+	}
+	devices, err := a.Store.Devices(ctx, pid)
+	if err != nil {
+		return err
+	}
+	for _, d := range devices {
+		push := store.Push{Key: key + "/" + d.ID.String(), DeviceID: d.ID, PersonID: pid, Title: subject, Body: message,
+			Data: map[string]any{"action": n.Action, "object": nt.objectType, "id": nt.objectID.String()}}
+		fresh, err := a.Store.ClaimPush(ctx, push)
+		if err != nil || !fresh {
+			return err
+		}
+		if err := a.Push.Send(ctx, d, push.Title, push.Body, push.Data); err != nil {
+			if relErr := a.Store.ReleasePush(ctx, push.Key); relErr != nil {
+				a.Log.Error("push not released after a failed send", "key", push.Key, "error", relErr)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// compose works out the recipients and the message of an action, from the notification table.
+func (a *Activities) compose(ctx context.Context, n domain.Notice) (notification, error) {
+	nt := notification{message: "notify." + n.Action, subject: "notify." + n.Action + ".subject"}
+	var err error
+	switch n.Action {
+	case domain.ActionUserRegistered:
+		p, err := a.Store.Person(ctx, *n.PersonID)
+		if err != nil {
+			return nt, err
+		}
+		nt.recipients, nt.args, nt.objectType, nt.objectID = []uuid.UUID{p.ID}, []any{p.Email}, "Person", p.ID
+	case domain.ActionFeedbackCommented:
+		f, err := a.feedbackOf(ctx, *n.FeedbackID)
+		if err != nil {
+			return nt, err
+		}
+		nt.recipients, err = a.Store.FeedbackFollowers(ctx, f.ID)
+		nt.args, nt.objectType, nt.objectID = []any{a.personName(ctx, n.ActorID), excerpt(f.Description), excerpt(n.Text)}, "Feedback", f.ID
+	case domain.ActionReportCreated, domain.ActionDocumentAdded:
+		r, f, org, err := a.reportOf(ctx, *n.ReportID)
+		if err != nil {
+			return nt, err
+		}
+		nt.recipients, err = a.Store.AdminsOf(ctx, r.Treating())
+		nt.objectType, nt.objectID = "Report", r.ID
+		if n.Action == domain.ActionReportCreated {
+			nt.args = []any{org.Name, excerpt(f.Description)}
+		} else {
+			nt.args = []any{a.personName(ctx, n.ActorID), excerpt(f.Description)}
+		}
+	case domain.ActionReportAccepted, domain.ActionReportClosed, domain.ActionReportRefused:
+		r, f, org, err := a.reportOf(ctx, *n.ReportID)
+		if err != nil {
+			return nt, err
+		}
+		nt.recipients, err = a.Store.FeedbackFollowers(ctx, f.ID)
+		nt.args, nt.objectType, nt.objectID = []any{excerpt(f.Description), org.Name}, "Report", r.ID
+	case domain.ActionReportDelegated:
+		r, f, org, err := a.reportOf(ctx, *n.ReportID)
+		if err != nil {
+			return nt, err
+		}
+		from := org.Name
+		if len(r.Chain) > 1 {
+			if o, err := a.Store.OrganizationByID(ctx, r.Chain[len(r.Chain)-2]); err == nil {
+				from = o.Name
+			}
+		}
+		nt.recipients, err = a.Store.AdminsOf(ctx, r.Treating())
+		nt.args, nt.objectType, nt.objectID = []any{from, excerpt(f.Description), org.Name}, "Report", r.ID
+	case domain.ActionOperationAssigned, domain.ActionOperationResolved, domain.ActionOperationRemind, domain.ActionOperationCommented:
+		return a.composeOperation(ctx, n, nt)
+	default:
+		return nt, fmt.Errorf("unknown notification action %q", n.Action)
+	}
+	return nt, err
+}
+
+func (a *Activities) composeOperation(ctx context.Context, n domain.Notice, nt notification) (notification, error) {
+	op, err := a.Store.OperationByID(ctx, *n.OperationID)
+	if err != nil {
+		return nt, err
+	}
+	nt.objectType, nt.objectID = "Operation", op.ID
+	switch n.Action {
+	case domain.ActionOperationAssigned:
+		if op.OperatorPersonID != nil {
+			nt.recipients = []uuid.UUID{*op.OperatorPersonID}
+		}
+		nt.args = []any{op.Name, a.personName(ctx, n.ActorID)}
+	case domain.ActionOperationResolved:
+		nt.recipients, nt.args = []uuid.UUID{op.CreatedBy}, []any{op.Name, a.personName(ctx, n.ActorID)}
+	case domain.ActionOperationRemind:
+		// The operators: the assigned member, or the treating organization's operators while
+		// nobody is; and the feedback's reporter.
+		r, err := a.Store.ReportByID(ctx, op.ReportID)
+		if err != nil {
+			return nt, err
+		}
+		if op.OperatorPersonID != nil {
+			nt.recipients = []uuid.UUID{*op.OperatorPersonID}
+		} else if nt.recipients, err = a.Store.OperatorsOf(ctx, r.Treating()); err != nil {
+			return nt, err
+		}
+		if reporter, err := a.Store.FeedbackReporter(ctx, r.FeedbackID); err == nil {
+			nt.recipients = append(nt.recipients, reporter)
+		}
+		nt.args = []any{op.Name, n.Number}
+	case domain.ActionOperationCommented:
+		commenters, err := a.Store.OperationCommenters(ctx, op.ID)
+		if err != nil {
+			return nt, err
+		}
+		if op.OperatorPersonID != nil {
+			nt.recipients = append(nt.recipients, *op.OperatorPersonID)
+		}
+		nt.recipients = append(append(nt.recipients, op.CreatedBy), commenters...)
+		nt.args = []any{a.personName(ctx, n.ActorID), op.Name, excerpt(n.Text)}
+	}
+	return nt, nil
+}
+
+func (a *Activities) feedbackOf(ctx context.Context, id uuid.UUID) (domain.Feedback, error) {
+	return a.Store.FeedbackByID(ctx, id)
+}
+
+// reportOf loads a report, its feedback and the organization treating it.
+func (a *Activities) reportOf(ctx context.Context, id uuid.UUID) (domain.Report, domain.Feedback, domain.Organization, error) {
+	r, err := a.Store.ReportByID(ctx, id)
+	if err != nil {
+		return r, domain.Feedback{}, domain.Organization{}, err
+	}
+	f, err := a.Store.FeedbackByID(ctx, r.FeedbackID)
+	if err != nil {
+		return r, f, domain.Organization{}, err
+	}
+	org, err := a.Store.OrganizationByID(ctx, r.Treating())
+	return r, f, org, err
+}
+
+// personName is how a person is named in a message: their name, or their email's local part.
+func (a *Activities) personName(ctx context.Context, id *uuid.UUID) string {
+	if id == nil {
+		return "Keyclic"
+	}
+	p, err := a.Store.Person(ctx, *id)
+	if err != nil {
+		return "Keyclic"
+	}
+	if name := strings.TrimSpace(p.GivenName + " " + p.FamilyName); name != "" {
+		return name
+	}
+	local, _, _ := strings.Cut(p.Email, "@")
+	return local
+}
+
+// excerpt shortens a text for a one-line message.
+func excerpt(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= 80 {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:79]) + "…"
+}
+
+// emailPeople emails each person once per key (people who turned email off excepted), in their
+// language. It serves messages outside the notification table, such as a webhook disabled.
+func (a *Activities) emailPeople(ctx context.Context, key string, people []uuid.UUID, tpl string, data map[string]any) error {
+	for _, id := range people {
 		p, err := a.Store.Person(ctx, id)
 		if err != nil {
 			return err
@@ -23,7 +276,7 @@ func (a *Activities) notifyByEmail(ctx context.Context, key string, recipients [
 		if !p.EmailEnabled {
 			continue
 		}
-		if err := a.deliverEmail(ctx, fmt.Sprintf("%s/%s", key, id), p.Email, p.Language, tpl, data); err != nil {
+		if err := a.deliverEmail(ctx, key+"/"+id.String(), p.Email, p.Language, tpl, data); err != nil {
 			return err
 		}
 	}

@@ -212,7 +212,7 @@ func (a *Activities) disableWebhook(ctx context.Context, w domain.Webhook, reaso
 	if err != nil {
 		return err
 	}
-	return a.notifyByEmail(ctx, "webhook-disabled/"+w.ID.String()+"/"+w.UpdatedAt.UTC().Format(time.RFC3339Nano), admins, nil,
+	return a.emailPeople(ctx, "webhook-disabled/"+w.ID.String()+"/"+w.UpdatedAt.UTC().Format(time.RFC3339Nano), admins,
 		"webhook_disabled", map[string]any{"URL": w.PayloadURL, "Event": w.Event, "Reason": reason, "WebhookID": w.ID.String()})
 }
 

@@ -20,6 +20,7 @@ type vndError struct {
 	Message  string      `json:"message"`
 	Path     string      `json:"path,omitempty"`
 	Total    *int        `json:"total,omitempty"`
+	Links    Links       `json:"_links,omitempty"`
 	Embedded *vndErrList `json:"_embedded,omitempty"`
 }
 
@@ -82,5 +83,12 @@ func renderError(de *domain.Error, lang domain.Lang) vndError {
 		items = append(items, vndError{Context: vndContext, Type: "Error", Message: de.Msg.In(lang)})
 	}
 	total := len(items)
-	return vndError{Context: vndContext, Type: typ, Message: de.Msg.In(lang), Total: &total, Embedded: &vndErrList{Errors: items}}
+	out := vndError{Context: vndContext, Type: typ, Message: de.Msg.In(lang), Total: &total, Embedded: &vndErrList{Errors: items}}
+	if len(de.Links) > 0 {
+		out.Links = Links{}
+		for rel, href := range de.Links {
+			out.Links[rel] = &Link{Href: href}
+		}
+	}
+	return out
 }

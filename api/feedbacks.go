@@ -158,7 +158,10 @@ func (s *Server) processFeedback(c *gin.Context, f domain.Feedback, status int) 
 		err = h.Get(c, &res)
 	}
 	if err == nil {
-		err = res.Failure()
+		if err = res.Failure(); err != nil {
+			// The feedback exists (FAILED): tell the client where, so it can ask to process it again.
+			err.(*domain.Error).Links = map[string]string{"feedback": "/feedbacks/" + f.ID.String()}
+		}
 	}
 	if err != nil {
 		s.fail(c, err)

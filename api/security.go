@@ -52,9 +52,10 @@ func (s *Server) register(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	id := uuid.New()
 	p, err := s.store.CreatePerson(c, domain.Person{
-		ID: uuid.New(), Email: domain.NormalizeEmail(*in.Email), PasswordHash: string(hash), Language: langOf(c),
-	})
+		ID: id, Email: domain.NormalizeEmail(*in.Email), PasswordHash: string(hash), Language: langOf(c),
+	}, domain.Notice{Action: domain.ActionUserRegistered, Key: "registered/" + id.String(), PersonID: &id})
 	if err != nil {
 		s.fail(c, err)
 		return

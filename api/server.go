@@ -81,6 +81,7 @@ func (s *Server) Handler() http.Handler {
 	s.reportRoutes(api)
 	s.operationRoutes(api)
 	s.webhookRoutes(api)
+	s.notificationRoutes(api)
 	s.feedbackListRoutes(api)
 	s.feedbackImageRoutes(api)
 	s.commentRoutes(api)

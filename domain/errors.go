@@ -31,6 +31,9 @@ type Error struct {
 	Kind       Kind
 	Msg        Message
 	Violations []Violation
+	// Links point at resources the error is about (rel → path), such as the feedback a 409 left
+	// FAILED, so that the client can act on it.
+	Links map[string]string
 }
 
 func (e *Error) Error() string {

@@ -48,165 +48,213 @@ func (m Message) In(l Lang) string {
 
 // Message keys. The texts live in the catalog below, one line per key and language.
 const (
-	MsgValidationFailed       = "validation_failed"
-	MsgNotFound               = "not_found"
-	MsgRouteNotFound          = "route_not_found"
-	MsgMethodNotAllowed       = "method_not_allowed"
-	MsgForbidden              = "forbidden"
-	MsgInternal               = "internal"
-	MsgUnavailable            = "unavailable"
-	MsgNotBlank               = "not_blank"
-	MsgNotNull                = "not_null"
-	MsgInvalidJSON            = "invalid_json"
-	MsgBodyTooLarge           = "body_too_large"
-	MsgInvalidType            = "invalid_type"
-	MsgInvalidEmail           = "invalid_email"
-	MsgInvalidUUID            = "invalid_uuid"
-	MsgTooShort               = "too_short"
-	MsgTooLong                = "too_long"
-	MsgInvalidChoice          = "invalid_choice"
-	MsgInvalidInteger         = "invalid_integer"
-	MsgOutOfRange             = "out_of_range"
-	MsgInvalidDate            = "invalid_date"
-	MsgInvalidOrder           = "invalid_order"
-	MsgInvalidBool            = "invalid_bool"
-	MsgInvalidGeoPoint        = "invalid_geo_point"
-	MsgInvalidGeoNear         = "invalid_geo_near"
-	MsgInvalidGeoHash         = "invalid_geo_hash"
-	MsgInvalidURL             = "invalid_url"
-	MsgAppKeyMissing          = "app_key_missing"
-	MsgAppKeyUnknown          = "app_key_unknown"
-	MsgTokenMissing           = "token_missing"
-	MsgTokenInvalid           = "token_invalid"
-	MsgTokenExpired           = "token_expired"
-	MsgBadCredentials         = "bad_credentials"
-	MsgEmailTaken             = "email_taken"
-	MsgResetTokenInvalid      = "reset_token_invalid"
-	MsgNotYourself            = "not_yourself"
-	MsgNotAdmin               = "not_admin"
-	MsgNotMember              = "not_member"
-	MsgAlreadyMember          = "already_member"
-	MsgLastAdmin              = "last_admin"
-	MsgAgentElsewhere         = "agent_elsewhere"
-	MsgUnknownRole            = "unknown_role"
-	MsgUnknownReference       = "unknown_reference"
-	MsgInvalidImage           = "invalid_image"
-	MsgImageTooLarge          = "image_too_large"
-	MsgInvalidImageSize       = "invalid_image_size"
-	MsgPasswordTooLong        = "password_too_long"
-	MsgInvalidColor           = "invalid_color"
-	MsgDuplicate              = "duplicate"
-	MsgFacebookUnavailable    = "facebook_unavailable"
-	MsgAcceptedElsewhere      = "accepted_elsewhere"
-	MsgReportFinal            = "report_final"
-	MsgInternalURL            = "internal_url"
-	MsgUnresolvableURL        = "unresolvable_url"
-	MsgLifecycleOver          = "lifecycle_over"
-	MsgOpenOperations         = "open_operations"
-	MsgDelegationCycle        = "delegation_cycle"
-	MsgNotPartner             = "not_partner"
-	MsgNotTreating            = "not_treating"
-	MsgOperationRemoved       = "operation_removed"
-	MsgAssigneeRole           = "assignee_role"
-	MsgNotAssigned            = "not_assigned"
-	MsgUnknownTransition      = "unknown_transition"
-	MsgTransitionNotAllowed   = "transition_not_allowed"
-	MsgNoMatchingOrganization = "no_matching_organization"
-	MsgProModeNotAgent        = "pro_mode_not_agent"
-	MsgProModeOutside         = "pro_mode_outside"
-	MsgPolygonNoRing          = "polygon_no_ring"
-	MsgRingTooShort           = "ring_too_short"
-	MsgRingNotClosed          = "ring_not_closed"
-	MsgInvalidSRID            = "invalid_srid"
-	MsgInvalidPolygon         = "invalid_polygon"
-	MsgInvalidWKT             = "invalid_wkt"
-	MsgSelfPartner            = "self_partner"
-	MsgAlreadyPartner         = "already_partner"
-	MsgFeedbackNotPublic      = "feedback_not_public"
-	MsgAlreadyContributed     = "already_contributed"
-	MsgNotReporter            = "not_reporter"
-	MsgOperationImageDenied   = "operation_image_denied"
+	MsgValidationFailed                = "validation_failed"
+	MsgNotFound                        = "not_found"
+	MsgRouteNotFound                   = "route_not_found"
+	MsgMethodNotAllowed                = "method_not_allowed"
+	MsgForbidden                       = "forbidden"
+	MsgInternal                        = "internal"
+	MsgUnavailable                     = "unavailable"
+	MsgNotBlank                        = "not_blank"
+	MsgNotNull                         = "not_null"
+	MsgInvalidJSON                     = "invalid_json"
+	MsgBodyTooLarge                    = "body_too_large"
+	MsgInvalidType                     = "invalid_type"
+	MsgInvalidEmail                    = "invalid_email"
+	MsgInvalidUUID                     = "invalid_uuid"
+	MsgTooShort                        = "too_short"
+	MsgTooLong                         = "too_long"
+	MsgInvalidChoice                   = "invalid_choice"
+	MsgInvalidInteger                  = "invalid_integer"
+	MsgOutOfRange                      = "out_of_range"
+	MsgInvalidDate                     = "invalid_date"
+	MsgInvalidOrder                    = "invalid_order"
+	MsgInvalidBool                     = "invalid_bool"
+	MsgInvalidGeoPoint                 = "invalid_geo_point"
+	MsgInvalidGeoNear                  = "invalid_geo_near"
+	MsgInvalidGeoHash                  = "invalid_geo_hash"
+	MsgInvalidURL                      = "invalid_url"
+	MsgAppKeyMissing                   = "app_key_missing"
+	MsgAppKeyUnknown                   = "app_key_unknown"
+	MsgTokenMissing                    = "token_missing"
+	MsgTokenInvalid                    = "token_invalid"
+	MsgTokenExpired                    = "token_expired"
+	MsgBadCredentials                  = "bad_credentials"
+	MsgEmailTaken                      = "email_taken"
+	MsgResetTokenInvalid               = "reset_token_invalid"
+	MsgNotYourself                     = "not_yourself"
+	MsgNotAdmin                        = "not_admin"
+	MsgNotMember                       = "not_member"
+	MsgAlreadyMember                   = "already_member"
+	MsgLastAdmin                       = "last_admin"
+	MsgAgentElsewhere                  = "agent_elsewhere"
+	MsgUnknownRole                     = "unknown_role"
+	MsgUnknownReference                = "unknown_reference"
+	MsgInvalidImage                    = "invalid_image"
+	MsgImageTooLarge                   = "image_too_large"
+	MsgInvalidImageSize                = "invalid_image_size"
+	MsgPasswordTooLong                 = "password_too_long"
+	MsgInvalidColor                    = "invalid_color"
+	MsgDuplicate                       = "duplicate"
+	MsgFacebookUnavailable             = "facebook_unavailable"
+	MsgAcceptedElsewhere               = "accepted_elsewhere"
+	MsgReportFinal                     = "report_final"
+	MsgNotifyUserRegistered            = "notify.userRegistered"
+	MsgNotifyUserRegisteredSubject     = "notify.userRegistered.subject"
+	MsgNotifyFeedbackCommented         = "notify.feedbackCommented"
+	MsgNotifyFeedbackCommentedSubject  = "notify.feedbackCommented.subject"
+	MsgNotifyReportCreated             = "notify.reportCreated"
+	MsgNotifyReportCreatedSubject      = "notify.reportCreated.subject"
+	MsgNotifyReportAccepted            = "notify.reportAccepted"
+	MsgNotifyReportAcceptedSubject     = "notify.reportAccepted.subject"
+	MsgNotifyReportClosed              = "notify.reportClosed"
+	MsgNotifyReportClosedSubject       = "notify.reportClosed.subject"
+	MsgNotifyReportRefused             = "notify.reportRefused"
+	MsgNotifyReportRefusedSubject      = "notify.reportRefused.subject"
+	MsgNotifyReportDelegated           = "notify.reportDelegated"
+	MsgNotifyReportDelegatedSubject    = "notify.reportDelegated.subject"
+	MsgNotifyDocumentAdded             = "notify.documentAdded"
+	MsgNotifyDocumentAddedSubject      = "notify.documentAdded.subject"
+	MsgNotifyOperationAssigned         = "notify.operationAssigned"
+	MsgNotifyOperationAssignedSubject  = "notify.operationAssigned.subject"
+	MsgNotifyOperationResolved         = "notify.operationResolved"
+	MsgNotifyOperationResolvedSubject  = "notify.operationResolved.subject"
+	MsgNotifyOperationRemind           = "notify.operationRemind"
+	MsgNotifyOperationRemindSubject    = "notify.operationRemind.subject"
+	MsgNotifyOperationCommented        = "notify.operationCommented"
+	MsgNotifyOperationCommentedSubject = "notify.operationCommented.subject"
+	MsgInternalURL                     = "internal_url"
+	MsgUnresolvableURL                 = "unresolvable_url"
+	MsgLifecycleOver                   = "lifecycle_over"
+	MsgOpenOperations                  = "open_operations"
+	MsgDelegationCycle                 = "delegation_cycle"
+	MsgNotPartner                      = "not_partner"
+	MsgNotTreating                     = "not_treating"
+	MsgOperationRemoved                = "operation_removed"
+	MsgAssigneeRole                    = "assignee_role"
+	MsgNotAssigned                     = "not_assigned"
+	MsgUnknownTransition               = "unknown_transition"
+	MsgTransitionNotAllowed            = "transition_not_allowed"
+	MsgNoMatchingOrganization          = "no_matching_organization"
+	MsgProModeNotAgent                 = "pro_mode_not_agent"
+	MsgProModeOutside                  = "pro_mode_outside"
+	MsgPolygonNoRing                   = "polygon_no_ring"
+	MsgRingTooShort                    = "ring_too_short"
+	MsgRingNotClosed                   = "ring_not_closed"
+	MsgInvalidSRID                     = "invalid_srid"
+	MsgInvalidPolygon                  = "invalid_polygon"
+	MsgInvalidWKT                      = "invalid_wkt"
+	MsgSelfPartner                     = "self_partner"
+	MsgAlreadyPartner                  = "already_partner"
+	MsgFeedbackNotPublic               = "feedback_not_public"
+	MsgAlreadyContributed              = "already_contributed"
+	MsgNotReporter                     = "not_reporter"
+	MsgOperationImageDenied            = "operation_image_denied"
 )
 
 type text struct{ fr, en string }
 
 var catalog = map[string]text{
-	MsgValidationFailed:       {"La validation a échoué.", "Validation failed."},
-	MsgNotFound:               {"Ressource introuvable.", "Resource not found."},
-	MsgRouteNotFound:          {"Aucune route ne correspond à cette requête.", "No route matches this request."},
-	MsgMethodNotAllowed:       {"Méthode non autorisée.", "Method not allowed."},
-	MsgForbidden:              {"Accès refusé.", "Access denied."},
-	MsgInternal:               {"Une erreur interne est survenue.", "An internal error occurred."},
-	MsgUnavailable:            {"Service momentanément indisponible, réessayez plus tard.", "Service temporarily unavailable, try again later."},
-	MsgNotBlank:               {"Cette valeur ne doit pas être vide.", "This value should not be blank."},
-	MsgNotNull:                {"Cette valeur ne doit pas être nulle.", "This value should not be null."},
-	MsgInvalidJSON:            {"Le corps de la requête n'est pas un JSON valide.", "The request body is not valid JSON."},
-	MsgBodyTooLarge:           {"Le corps de la requête est trop volumineux.", "The request body is too large."},
-	MsgInvalidType:            {"Cette valeur doit être de type %s.", "This value should be of type %s."},
-	MsgInvalidEmail:           {"Cette valeur n'est pas une adresse email valide.", "This value is not a valid email address."},
-	MsgInvalidUUID:            {"Cette valeur n'est pas un identifiant valide.", "This value is not a valid identifier."},
-	MsgTooShort:               {"Cette valeur est trop courte. Elle doit avoir au minimum %v caractères.", "This value is too short. It should have %v characters or more."},
-	MsgTooLong:                {"Cette valeur est trop longue. Elle doit avoir au maximum %v caractères.", "This value is too long. It should have %v characters or less."},
-	MsgInvalidChoice:          {"Cette valeur doit être l'un des choix proposés : %s.", "The value you selected is not a valid choice: %s."},
-	MsgInvalidInteger:         {"Cette valeur doit être un nombre entier.", "This value should be an integer."},
-	MsgOutOfRange:             {"Cette valeur doit être comprise entre %v et %v.", "This value should be between %v and %v."},
-	MsgInvalidDate:            {"Cette valeur n'est pas une date ISO 8601 valide.", "This value is not a valid ISO 8601 date."},
-	MsgInvalidOrder:           {"L'ordre doit être asc ou desc.", "The order must be asc or desc."},
-	MsgInvalidBool:            {"Cette valeur doit être un booléen.", "This value should be a boolean."},
-	MsgInvalidGeoPoint:        {"Coordonnées invalides : attendu +latitude+longitude, par exemple +44.85-0.57.", "Invalid coordinates: expected +latitude+longitude, for example +44.85-0.57."},
-	MsgInvalidGeoNear:         {"Recherche de proximité invalide : attendu un point et un rayon en mètres.", "Invalid proximity search: expected a point and a radius in metres."},
-	MsgInvalidGeoHash:         {"Cette valeur n'est pas un geohash valide.", "This value is not a valid geohash."},
-	MsgInvalidURL:             {"Cette valeur n'est pas une URL valide.", "This value is not a valid URL."},
-	MsgAppKeyMissing:          {"L'en-tête X-Keyclic-App est obligatoire.", "The X-Keyclic-App header is required."},
-	MsgAppKeyUnknown:          {"Application inconnue.", "Unknown application."},
-	MsgTokenMissing:           {"Authentification requise.", "Authentication required."},
-	MsgTokenInvalid:           {"Jeton d'accès invalide.", "Invalid access token."},
-	MsgTokenExpired:           {"Jeton d'accès expiré.", "Expired access token."},
-	MsgBadCredentials:         {"Identifiants invalides.", "Invalid credentials."},
-	MsgEmailTaken:             {"Cette adresse email est déjà utilisée.", "This email address is already used."},
-	MsgResetTokenInvalid:      {"Ce lien de réinitialisation est invalide ou a expiré.", "This reset link is invalid or has expired."},
-	MsgNotYourself:            {"Vous ne pouvez modifier que votre propre compte.", "You can only change your own account."},
-	MsgNotAdmin:               {"Réservé aux administrateurs de l'organisation.", "Only the organization's administrators may do this."},
-	MsgNotMember:              {"Réservé aux membres de l'organisation.", "Only the organization's members may do this."},
-	MsgAlreadyMember:          {"Cette personne est déjà membre de l'organisation.", "This person is already a member of the organization."},
-	MsgLastAdmin:              {"Une organisation doit garder au moins un administrateur.", "An organization must keep at least one administrator."},
-	MsgAgentElsewhere:         {"Cette personne est déjà agent d'une autre organisation.", "This person is already an agent of another organization."},
-	MsgUnknownRole:            {"Rôle inconnu : %s.", "Unknown role: %s."},
-	MsgUnknownReference:       {"Cette ressource n'existe pas.", "This resource does not exist."},
-	MsgInvalidImage:           {"Cette valeur n'est pas une image PNG ou JPEG encodée en data URI.", "This value is not a PNG or JPEG image encoded as a data URI."},
-	MsgImageTooLarge:          {"L'image est trop volumineuse (maximum %v octets).", "The image is too large (%v bytes at most)."},
-	MsgInvalidImageSize:       {"Les dimensions doivent être comprises entre 1 et %v pixels.", "Dimensions must be between 1 and %v pixels."},
-	MsgPasswordTooLong:        {"Le mot de passe doit faire au maximum %v octets.", "The password must be %v bytes or less."},
-	MsgInvalidColor:           {"Cette valeur n'est pas une couleur valide (#rrggbb).", "This value is not a valid colour (#rrggbb)."},
-	MsgDuplicate:              {"Cette valeur est déjà utilisée.", "This value is already used."},
-	MsgUnknownTransition:      {"Transition inconnue : %v.", "Unknown transition: %v."},
-	MsgTransitionNotAllowed:   {"La transition %v n'est pas possible dans l'état %v.", "The transition %v is not allowed in state %v."},
-	MsgNoMatchingOrganization: {"Aucune organisation ne prend en charge ce lieu.", "No organization handles this location."},
-	MsgProModeNotAgent:        {"Le mode pro est réservé aux agents d'une organisation.", "Pro mode is reserved to an organization's agents."},
-	MsgProModeOutside:         {"Ce lieu est hors des lieux de votre organisation.", "This location is outside your organization's places."},
-	MsgAcceptedElsewhere:      {"Une autre organisation a déjà accepté ce signalement.", "Another organization already accepted this report."},
-	MsgLifecycleOver:          {"Le cycle de vie de cette ressource est terminé : elle ne peut plus changer.", "This resource's lifecycle is over: it cannot change any more."},
-	MsgInternalURL:            {"Cette adresse mène à un réseau interne : elle est refusée.", "This address leads to an internal network: it is refused."},
-	MsgUnresolvableURL:        {"Le nom d'hôte de cette adresse est introuvable.", "The host name of this address cannot be resolved."},
-	MsgReportFinal:            {"Ce signalement est terminé (%v) : il ne peut plus changer.", "This report is over (%v): it cannot change any more."},
-	MsgOpenOperations:         {"Des opérations ne sont pas résolues : %v.", "Some operations are not resolved: %v."},
-	MsgDelegationCycle:        {"Cette organisation fait déjà partie de la chaîne de délégation de ce signalement.", "This organization is already in the report's delegation chain."},
-	MsgNotPartner:             {"Cette organisation n'est pas partenaire de la vôtre.", "This organization is not a partner of yours."},
-	MsgNotTreating:            {"Ce signalement est traité par une autre organisation.", "Another organization is treating this report."},
-	MsgOperationRemoved:       {"Cette opération a été supprimée.", "This operation was removed."},
-	MsgAssigneeRole:           {"Ce membre n'est ni opérateur ni administrateur de l'organisation.", "This member is neither an operator nor an administrator of the organization."},
-	MsgNotAssigned:            {"Seul le membre assigné ou un administrateur peut faire avancer cette opération.", "Only the assigned member or an administrator can move this operation on."},
-	MsgFacebookUnavailable:    {"La connexion avec Facebook n'est pas disponible sur ce service.", "Facebook login is not available on this service."},
-	MsgPolygonNoRing:          {"Le polygone doit avoir au moins un anneau (son contour).", "The polygon must have at least one ring (its boundary)."},
-	MsgRingTooShort:           {"L'anneau %v du polygone doit avoir au moins %v points.", "Ring %v of the polygon must have %v points or more."},
-	MsgRingNotClosed:          {"L'anneau %v du polygone doit être fermé : son dernier point doit être son premier.", "Ring %v of the polygon must be closed: its last point must be its first."},
-	MsgInvalidSRID:            {"Le système de coordonnées doit être WGS 84 (srid %v).", "The coordinate system must be WGS 84 (srid %v)."},
-	MsgInvalidPolygon:         {"Ce polygone n'est pas valide : ses côtés se croisent ou ses trous débordent.", "This polygon is not valid: its edges cross or its holes stick out."},
-	MsgInvalidWKT:             {"Cette valeur n'est pas un polygone WKT valide, par exemple POLYGON((lon lat, ...)).", "This value is not a valid WKT polygon, for example POLYGON((lon lat, ...))."},
-	MsgSelfPartner:            {"Une organisation ne peut pas être sa propre partenaire.", "An organization cannot be its own partner."},
-	MsgAlreadyPartner:         {"Cette organisation est déjà partenaire.", "This organization is already a partner."},
-	MsgFeedbackNotPublic:      {"Seuls les signalements publics peuvent être commentés ou soutenus.", "Only public feedbacks can be commented on or supported."},
-	MsgAlreadyContributed:     {"Vous soutenez déjà ce signalement.", "You already support this feedback."},
-	MsgNotReporter:            {"Seul l'auteur du signalement peut y ajouter des images.", "Only the feedback's author can add images to it."},
-	MsgOperationImageDenied:   {"Seul le membre assigné ou un administrateur de l'organisation qui traite le signalement peut modifier les images de cette opération.", "Only the assigned member or an administrator of the organization treating the report can change this operation's images."},
+	MsgValidationFailed:                {"La validation a échoué.", "Validation failed."},
+	MsgNotFound:                        {"Ressource introuvable.", "Resource not found."},
+	MsgRouteNotFound:                   {"Aucune route ne correspond à cette requête.", "No route matches this request."},
+	MsgMethodNotAllowed:                {"Méthode non autorisée.", "Method not allowed."},
+	MsgForbidden:                       {"Accès refusé.", "Access denied."},
+	MsgInternal:                        {"Une erreur interne est survenue.", "An internal error occurred."},
+	MsgUnavailable:                     {"Service momentanément indisponible, réessayez plus tard.", "Service temporarily unavailable, try again later."},
+	MsgNotBlank:                        {"Cette valeur ne doit pas être vide.", "This value should not be blank."},
+	MsgNotNull:                         {"Cette valeur ne doit pas être nulle.", "This value should not be null."},
+	MsgInvalidJSON:                     {"Le corps de la requête n'est pas un JSON valide.", "The request body is not valid JSON."},
+	MsgBodyTooLarge:                    {"Le corps de la requête est trop volumineux.", "The request body is too large."},
+	MsgInvalidType:                     {"Cette valeur doit être de type %s.", "This value should be of type %s."},
+	MsgInvalidEmail:                    {"Cette valeur n'est pas une adresse email valide.", "This value is not a valid email address."},
+	MsgInvalidUUID:                     {"Cette valeur n'est pas un identifiant valide.", "This value is not a valid identifier."},
+	MsgTooShort:                        {"Cette valeur est trop courte. Elle doit avoir au minimum %v caractères.", "This value is too short. It should have %v characters or more."},
+	MsgTooLong:                         {"Cette valeur est trop longue. Elle doit avoir au maximum %v caractères.", "This value is too long. It should have %v characters or less."},
+	MsgInvalidChoice:                   {"Cette valeur doit être l'un des choix proposés : %s.", "The value you selected is not a valid choice: %s."},
+	MsgInvalidInteger:                  {"Cette valeur doit être un nombre entier.", "This value should be an integer."},
+	MsgOutOfRange:                      {"Cette valeur doit être comprise entre %v et %v.", "This value should be between %v and %v."},
+	MsgInvalidDate:                     {"Cette valeur n'est pas une date ISO 8601 valide.", "This value is not a valid ISO 8601 date."},
+	MsgInvalidOrder:                    {"L'ordre doit être asc ou desc.", "The order must be asc or desc."},
+	MsgInvalidBool:                     {"Cette valeur doit être un booléen.", "This value should be a boolean."},
+	MsgInvalidGeoPoint:                 {"Coordonnées invalides : attendu +latitude+longitude, par exemple +44.85-0.57.", "Invalid coordinates: expected +latitude+longitude, for example +44.85-0.57."},
+	MsgInvalidGeoNear:                  {"Recherche de proximité invalide : attendu un point et un rayon en mètres.", "Invalid proximity search: expected a point and a radius in metres."},
+	MsgInvalidGeoHash:                  {"Cette valeur n'est pas un geohash valide.", "This value is not a valid geohash."},
+	MsgInvalidURL:                      {"Cette valeur n'est pas une URL valide.", "This value is not a valid URL."},
+	MsgAppKeyMissing:                   {"L'en-tête X-Keyclic-App est obligatoire.", "The X-Keyclic-App header is required."},
+	MsgAppKeyUnknown:                   {"Application inconnue.", "Unknown application."},
+	MsgTokenMissing:                    {"Authentification requise.", "Authentication required."},
+	MsgTokenInvalid:                    {"Jeton d'accès invalide.", "Invalid access token."},
+	MsgTokenExpired:                    {"Jeton d'accès expiré.", "Expired access token."},
+	MsgBadCredentials:                  {"Identifiants invalides.", "Invalid credentials."},
+	MsgEmailTaken:                      {"Cette adresse email est déjà utilisée.", "This email address is already used."},
+	MsgResetTokenInvalid:               {"Ce lien de réinitialisation est invalide ou a expiré.", "This reset link is invalid or has expired."},
+	MsgNotYourself:                     {"Vous ne pouvez modifier que votre propre compte.", "You can only change your own account."},
+	MsgNotAdmin:                        {"Réservé aux administrateurs de l'organisation.", "Only the organization's administrators may do this."},
+	MsgNotMember:                       {"Réservé aux membres de l'organisation.", "Only the organization's members may do this."},
+	MsgAlreadyMember:                   {"Cette personne est déjà membre de l'organisation.", "This person is already a member of the organization."},
+	MsgLastAdmin:                       {"Une organisation doit garder au moins un administrateur.", "An organization must keep at least one administrator."},
+	MsgAgentElsewhere:                  {"Cette personne est déjà agent d'une autre organisation.", "This person is already an agent of another organization."},
+	MsgUnknownRole:                     {"Rôle inconnu : %s.", "Unknown role: %s."},
+	MsgUnknownReference:                {"Cette ressource n'existe pas.", "This resource does not exist."},
+	MsgInvalidImage:                    {"Cette valeur n'est pas une image PNG ou JPEG encodée en data URI.", "This value is not a PNG or JPEG image encoded as a data URI."},
+	MsgImageTooLarge:                   {"L'image est trop volumineuse (maximum %v octets).", "The image is too large (%v bytes at most)."},
+	MsgInvalidImageSize:                {"Les dimensions doivent être comprises entre 1 et %v pixels.", "Dimensions must be between 1 and %v pixels."},
+	MsgPasswordTooLong:                 {"Le mot de passe doit faire au maximum %v octets.", "The password must be %v bytes or less."},
+	MsgInvalidColor:                    {"Cette valeur n'est pas une couleur valide (#rrggbb).", "This value is not a valid colour (#rrggbb)."},
+	MsgDuplicate:                       {"Cette valeur est déjà utilisée.", "This value is already used."},
+	MsgUnknownTransition:               {"Transition inconnue : %v.", "Unknown transition: %v."},
+	MsgTransitionNotAllowed:            {"La transition %v n'est pas possible dans l'état %v.", "The transition %v is not allowed in state %v."},
+	MsgNoMatchingOrganization:          {"Aucune organisation ne prend en charge ce lieu.", "No organization handles this location."},
+	MsgProModeNotAgent:                 {"Le mode pro est réservé aux agents d'une organisation.", "Pro mode is reserved to an organization's agents."},
+	MsgProModeOutside:                  {"Ce lieu est hors des lieux de votre organisation.", "This location is outside your organization's places."},
+	MsgAcceptedElsewhere:               {"Une autre organisation a déjà accepté ce signalement.", "Another organization already accepted this report."},
+	MsgLifecycleOver:                   {"Le cycle de vie de cette ressource est terminé : elle ne peut plus changer.", "This resource's lifecycle is over: it cannot change any more."},
+	MsgInternalURL:                     {"Cette adresse mène à un réseau interne : elle est refusée.", "This address leads to an internal network: it is refused."},
+	MsgUnresolvableURL:                 {"Le nom d'hôte de cette adresse est introuvable.", "The host name of this address cannot be resolved."},
+	MsgNotifyUserRegistered:            {"Bienvenue sur Keyclic ! Votre compte %v est prêt.", "Welcome to Keyclic! Your account %v is ready."},
+	MsgNotifyUserRegisteredSubject:     {"Bienvenue sur Keyclic", "Welcome to Keyclic"},
+	MsgNotifyFeedbackCommented:         {"%v a commenté le signalement « %v » : %v", "%v commented on the feedback \"%v\": %v"},
+	MsgNotifyFeedbackCommentedSubject:  {"Nouveau commentaire sur un signalement", "New comment on a feedback"},
+	MsgNotifyReportCreated:             {"%v a reçu un nouveau signalement : « %v ».", "%v received a new report: \"%v\"."},
+	MsgNotifyReportCreatedSubject:      {"Nouveau signalement reçu", "New report received"},
+	MsgNotifyReportAccepted:            {"Le signalement « %v » a été accepté par %v.", "The feedback \"%v\" was accepted by %v."},
+	MsgNotifyReportAcceptedSubject:     {"Votre signalement a été accepté", "Your feedback was accepted"},
+	MsgNotifyReportClosed:              {"Le signalement « %v » a été clôturé par %v.", "The feedback \"%v\" was closed by %v."},
+	MsgNotifyReportClosedSubject:       {"Votre signalement a été traité", "Your feedback was dealt with"},
+	MsgNotifyReportRefused:             {"Le signalement « %v » a été refusé par %v.", "The feedback \"%v\" was refused by %v."},
+	MsgNotifyReportRefusedSubject:      {"Votre signalement a été refusé", "Your feedback was refused"},
+	MsgNotifyReportDelegated:           {"%v a délégué le signalement « %v » à %v.", "%v delegated the report \"%v\" to %v."},
+	MsgNotifyReportDelegatedSubject:    {"Un signalement vous a été délégué", "A report was delegated to you"},
+	MsgNotifyDocumentAdded:             {"%v a ajouté un document au signalement « %v ».", "%v added a document to the report \"%v\"."},
+	MsgNotifyDocumentAddedSubject:      {"Nouveau document sur un signalement", "New document on a report"},
+	MsgNotifyOperationAssigned:         {"L'opération « %v » vous a été assignée par %v.", "The operation \"%v\" was assigned to you by %v."},
+	MsgNotifyOperationAssignedSubject:  {"Une opération vous a été assignée", "An operation was assigned to you"},
+	MsgNotifyOperationResolved:         {"L'opération « %v » a été résolue par %v.", "The operation \"%v\" was resolved by %v."},
+	MsgNotifyOperationResolvedSubject:  {"Une opération a été résolue", "An operation was resolved"},
+	MsgNotifyOperationRemind:           {"L'opération « %v » a dépassé son échéance et n'est pas résolue (rappel n° %v).", "The operation \"%v\" is past its due time and not resolved (reminder #%v)."},
+	MsgNotifyOperationRemindSubject:    {"Rappel : une opération n'est pas résolue", "Reminder: an operation is not resolved"},
+	MsgNotifyOperationCommented:        {"%v a commenté l'opération « %v » : %v", "%v commented on the operation \"%v\": %v"},
+	MsgNotifyOperationCommentedSubject: {"Nouveau commentaire sur une opération", "New comment on an operation"},
+	MsgReportFinal:                     {"Ce signalement est terminé (%v) : il ne peut plus changer.", "This report is over (%v): it cannot change any more."},
+	MsgOpenOperations:                  {"Des opérations ne sont pas résolues : %v.", "Some operations are not resolved: %v."},
+	MsgDelegationCycle:                 {"Cette organisation fait déjà partie de la chaîne de délégation de ce signalement.", "This organization is already in the report's delegation chain."},
+	MsgNotPartner:                      {"Cette organisation n'est pas partenaire de la vôtre.", "This organization is not a partner of yours."},
+	MsgNotTreating:                     {"Ce signalement est traité par une autre organisation.", "Another organization is treating this report."},
+	MsgOperationRemoved:                {"Cette opération a été supprimée.", "This operation was removed."},
+	MsgAssigneeRole:                    {"Ce membre n'est ni opérateur ni administrateur de l'organisation.", "This member is neither an operator nor an administrator of the organization."},
+	MsgNotAssigned:                     {"Seul le membre assigné ou un administrateur peut faire avancer cette opération.", "Only the assigned member or an administrator can move this operation on."},
+	MsgFacebookUnavailable:             {"La connexion avec Facebook n'est pas disponible sur ce service.", "Facebook login is not available on this service."},
+	MsgPolygonNoRing:                   {"Le polygone doit avoir au moins un anneau (son contour).", "The polygon must have at least one ring (its boundary)."},
+	MsgRingTooShort:                    {"L'anneau %v du polygone doit avoir au moins %v points.", "Ring %v of the polygon must have %v points or more."},
+	MsgRingNotClosed:                   {"L'anneau %v du polygone doit être fermé : son dernier point doit être son premier.", "Ring %v of the polygon must be closed: its last point must be its first."},
+	MsgInvalidSRID:                     {"Le système de coordonnées doit être WGS 84 (srid %v).", "The coordinate system must be WGS 84 (srid %v)."},
+	MsgInvalidPolygon:                  {"Ce polygone n'est pas valide : ses côtés se croisent ou ses trous débordent.", "This polygon is not valid: its edges cross or its holes stick out."},
+	MsgInvalidWKT:                      {"Cette valeur n'est pas un polygone WKT valide, par exemple POLYGON((lon lat, ...)).", "This value is not a valid WKT polygon, for example POLYGON((lon lat, ...))."},
+	MsgSelfPartner:                     {"Une organisation ne peut pas être sa propre partenaire.", "An organization cannot be its own partner."},
+	MsgAlreadyPartner:                  {"Cette organisation est déjà partenaire.", "This organization is already a partner."},
+	MsgFeedbackNotPublic:               {"Seuls les signalements publics peuvent être commentés ou soutenus.", "Only public feedbacks can be commented on or supported."},
+	MsgAlreadyContributed:              {"Vous soutenez déjà ce signalement.", "You already support this feedback."},
+	MsgNotReporter:                     {"Seul l'auteur du signalement peut y ajouter des images.", "Only the feedback's author can add images to it."},
+	MsgOperationImageDenied:            {"Seul le membre assigné ou un administrateur de l'organisation qui traite le signalement peut modifier les images de cette opération.", "Only the assigned member or an administrator of the organization treating the report can change this operation's images."},
 }

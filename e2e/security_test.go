@@ -177,7 +177,7 @@ func requestReset(c *testkit.Client, email string) {
 func resetToken(t *testing.T, c *testkit.Client, email string, n int) string {
 	t.Helper()
 	requestReset(c, email)
-	emails := stack.WaitEmails(t, email, n)
+	emails := stack.WaitEmails(t, email, "password_reset", n)
 	return testkit.ResetToken(t, emails[n-1].TextBody)
 }
 
@@ -195,7 +195,7 @@ func TestPasswordChangeRequestForUnknownEmail(t *testing.T) {
 	// send one for the unknown address too, and must not have.
 	u := stack.NewUser(t)
 	requestReset(u, u.Email)
-	stack.WaitEmails(t, u.Email, 1)
+	stack.WaitEmails(t, u.Email, "password_reset", 1)
 	emails, err := stack.App.Store.EmailsTo(context.Background(), unknown)
 	if err != nil {
 		t.Fatal(err)
@@ -210,7 +210,7 @@ func TestPasswordChangeRequestSendsLinkAndStartsWorkflow(t *testing.T) {
 	// The case of the address does not matter.
 	requestReset(u, strings.ToUpper(u.Email))
 
-	emails := stack.WaitEmails(t, u.Email, 1)
+	emails := stack.WaitEmails(t, u.Email, "password_reset", 1)
 	if len(emails) != 1 {
 		t.Fatalf("%d emails, want 1", len(emails))
 	}
@@ -244,7 +244,7 @@ func TestPasswordChangeRequestSendsLinkAndStartsWorkflow(t *testing.T) {
 func TestPasswordChangeRequestLinkFollowsApplication(t *testing.T) {
 	u := stack.NewUser(t)
 	requestReset(u.With(func(c *testkit.Client) { c.App = "com.keyclic.city" }), u.Email)
-	link := testkit.ResetLink(t, stack.WaitEmails(t, u.Email, 1)[0].TextBody)
+	link := testkit.ResetLink(t, stack.WaitEmails(t, u.Email, "password_reset", 1)[0].TextBody)
 	if !strings.HasPrefix(link, "https://city.keyclic.com/#/password-reset/") {
 		t.Errorf("link %q does not use com.keyclic.city's reset URL", link)
 	}
@@ -260,13 +260,13 @@ func TestPasswordChangeRequestRejectsInvalidEmail(t *testing.T) {
 func TestPasswordResetEmailLanguage(t *testing.T) {
 	fr := stack.NewUser(t)
 	requestReset(fr, fr.Email)
-	if got := stack.WaitEmails(t, fr.Email, 1)[0]; got.Subject != "Réinitialisation de votre mot de passe Keyclic" || got.Language != "fr" {
+	if got := stack.WaitEmails(t, fr.Email, "password_reset", 1)[0]; got.Subject != "Réinitialisation de votre mot de passe Keyclic" || got.Language != "fr" {
 		t.Errorf("default email: subject %q, language %q; want the French template", got.Subject, got.Language)
 	}
 
 	en := stack.NewUser(t)
 	requestReset(en.With(func(c *testkit.Client) { c.Lang = "en-US" }), en.Email)
-	if got := stack.WaitEmails(t, en.Email, 1)[0]; got.Subject != "Reset your Keyclic password" || got.Language != "en" {
+	if got := stack.WaitEmails(t, en.Email, "password_reset", 1)[0]; got.Subject != "Reset your Keyclic password" || got.Language != "en" {
 		t.Errorf("en-US email: subject %q, language %q; want the English template", got.Subject, got.Language)
 	}
 }

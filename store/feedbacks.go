@@ -310,3 +310,9 @@ func (s *Store) FeedbackReporter(ctx context.Context, id uuid.UUID) (uuid.UUID, 
 	err := s.Pool.QueryRow(ctx, `SELECT reporter_id FROM feedbacks WHERE id = $1`, id).Scan(&p)
 	return p, notFound(err)
 }
+
+// FeedbackByID loads a feedback wherever it is (activities know the id only).
+func (s *Store) FeedbackByID(ctx context.Context, id uuid.UUID) (domain.Feedback, error) {
+	f, err := scanFeedback(s.Pool.QueryRow(ctx, `SELECT `+feedbackCols+` FROM feedbacks f WHERE f.id = $1`, id))
+	return f, notFound(err)
+}

@@ -134,3 +134,9 @@ func isForeignKeyViolation(err error, constraint string) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23503" && (constraint == "" || pgErr.ConstraintName == constraint)
 }
+
+// OrganizationByID loads an organization wherever it is (activities know the id only).
+func (s *Store) OrganizationByID(ctx context.Context, id uuid.UUID) (domain.Organization, error) {
+	o, err := scanOrganization(s.Pool.QueryRow(ctx, `SELECT `+organizationCols+` FROM organizations o WHERE o.id = $1`, id))
+	return o, notFound(err)
+}

@@ -22,13 +22,21 @@ func scanPerson(r pgx.Row) (domain.Person, error) {
 }
 
 // CreatePerson registers an account; a taken email (any case) is a validation error on "email".
-func (s *Store) CreatePerson(ctx context.Context, p domain.Person) (domain.Person, error) {
-	row := s.Pool.QueryRow(ctx, `INSERT INTO people AS p (id, email, password_hash, language) VALUES ($1, $2, $3, $4) RETURNING `+personCols,
-		p.ID, p.Email, p.PasswordHash, string(p.Language))
-	out, err := scanPerson(row)
-	if isUniqueViolation(err, "people_email_key") {
-		return out, domain.Invalid("email", domain.MsgEmailTaken)
-	}
+// The notices (a welcome) go to the outbox in the same transaction.
+func (s *Store) CreatePerson(ctx context.Context, p domain.Person, notices ...domain.Notice) (domain.Person, error) {
+	var out domain.Person
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		out, err = scanPerson(tx.QueryRow(ctx, `INSERT INTO people AS p (id, email, password_hash, language) VALUES ($1, $2, $3, $4) RETURNING `+personCols,
+			p.ID, p.Email, p.PasswordHash, string(p.Language)))
+		if isUniqueViolation(err, "people_email_key") {
+			return domain.Invalid("email", domain.MsgEmailTaken)
+		}
+		if err != nil {
+			return err
+		}
+		return addNotices(ctx, tx, notices)
+	})
 	return out, err
 }
 

@@ -17,6 +17,7 @@ func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.ReportWorkflow, workflow.RegisterOptions{Name: workflows.ReportWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.OperationWorkflow, workflow.RegisterOptions{Name: workflows.OperationWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.WebhookDeliveryWorkflow, workflow.RegisterOptions{Name: workflows.WebhookDeliveryWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.NotificationWorkflow, workflow.RegisterOptions{Name: workflows.NotificationWorkflowName})
 	r.RegisterActivity(acts)
 }
 

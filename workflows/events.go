@@ -8,14 +8,21 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/keyclic/keyclic/activities"
+	"github.com/keyclic/keyclic/domain"
 )
 
 // publisher sends a workflow's events to their subscribers in the background of the workflow
 // (a deterministic coroutine), so an update answers as soon as its change is stored. The
 // workflow waits for idle() before it ends or continues as new: no event is lost.
 type publisher struct {
-	queue []activities.EventInput
+	queue []outgoing
 	busy  bool
+}
+
+// outgoing is an event for webhooks, a notice for people, or both.
+type outgoing struct {
+	event  *activities.EventInput
+	notice *domain.Notice
 }
 
 func newPublisher(ctx workflow.Context) *publisher {
@@ -26,10 +33,17 @@ func newPublisher(ctx workflow.Context) *publisher {
 				return
 			}
 			p.busy = true
-			ev := p.queue[0]
+			out := p.queue[0]
 			p.queue = p.queue[1:]
-			if err := publish(ctx, ev); err != nil {
-				workflow.GetLogger(ctx).Error("event not published", "event", ev.Event, "key", ev.Key, "error", err)
+			if out.event != nil {
+				if err := publish(ctx, *out.event); err != nil {
+					workflow.GetLogger(ctx).Error("event not published", "event", out.event.Event, "key", out.event.Key, "error", err)
+				}
+			}
+			if out.notice != nil {
+				if err := notify(ctx, *out.notice); err != nil {
+					workflow.GetLogger(ctx).Error("notice not sent", "action", out.notice.Action, "key", out.notice.Key, "error", err)
+				}
 			}
 			p.busy = false
 		}
@@ -37,8 +51,15 @@ func newPublisher(ctx workflow.Context) *publisher {
 	return p
 }
 
-func (p *publisher) add(ev activities.EventInput) { p.queue = append(p.queue, ev) }
+func (p *publisher) add(ev activities.EventInput) { p.queue = append(p.queue, outgoing{event: &ev}) }
+func (p *publisher) tell(n domain.Notice)         { p.queue = append(p.queue, outgoing{notice: &n}) }
 func (p *publisher) idle() bool                   { return len(p.queue) == 0 && !p.busy }
+
+// notify sends a notice to the people the notification table names (one activity, retried
+// until every recipient has it; each recipient and channel is written once).
+func notify(ctx workflow.Context, n domain.Notice) error {
+	return workflow.ExecuteActivity(withActivityDefaults(ctx), act.Notify, activities.NotifyInput{Notice: n}).Get(ctx, nil)
+}
 
 // publish records one delivery per subscribed webhook and starts each delivery's workflow
 // (webhook-delivery/<id>), a child that outlives this workflow.

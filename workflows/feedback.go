@@ -33,7 +33,7 @@ type FeedbackResult struct {
 	FailureKey  string
 }
 
-// Failure returns the domain error a FAILED outcome stands for.
+// Failure returns the domain error a FAILED outcome stands for (a *domain.Error), or nil.
 func (r FeedbackResult) Failure() error {
 	if r.FailureKey == "" {
 		return nil

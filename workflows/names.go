@@ -12,6 +12,7 @@ const (
 	ReportWorkflowName          = "Report"
 	OperationWorkflowName       = "Operation"
 	WebhookDeliveryWorkflowName = "WebhookDelivery"
+	NotificationWorkflowName    = "Notification"
 )
 
 // Update names.
@@ -56,3 +57,6 @@ func OperationWorkflowID(id uuid.UUID) string { return "operation/" + id.String(
 
 // WebhookDeliveryWorkflowID is the workflow id of one webhook delivery.
 func WebhookDeliveryWorkflowID(id uuid.UUID) string { return "webhook-delivery/" + id.String() }
+
+// NotificationWorkflowID is the workflow id of a notice dispatched from the outbox.
+func NotificationWorkflowID(outboxID uuid.UUID) string { return "notification/" + outboxID.String() }

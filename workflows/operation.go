@@ -142,6 +142,12 @@ func (o *operation) announce(event, occurrence string) {
 	o.events.add(activities.EventInput{Event: event, ReportID: o.op.ReportID, OperationID: &id, Key: OperationWorkflowID(id) + "/" + occurrence})
 }
 
+// tell queues a notice of this operation for the people the notification table names.
+func (o *operation) tell(action, occurrence string, actor uuid.UUID) {
+	id := o.op.ID
+	o.events.tell(domain.Notice{Action: action, Key: OperationWorkflowID(id) + "/" + action + "/" + occurrence, ActorID: &actor, OperationID: &id})
+}
+
 func (o *operation) over() bool { return o.op.Removed || o.op.State == domain.OperationResolved }
 
 // nextReminder is the due time for the first reminder, then one interval after the previous.
@@ -229,7 +235,14 @@ func (o *operation) change(ctx workflow.Context, transition string, actor uuid.U
 	if member != nil {
 		o.op.OperatorMemberID, o.op.OperatorPersonID = member, person
 	}
-	o.announce(domain.EventOperationStateChanged, "state/"+workflow.GetCurrentUpdateInfo(ctx).ID)
+	occurrence := "state/" + workflow.GetCurrentUpdateInfo(ctx).ID
+	o.announce(domain.EventOperationStateChanged, occurrence)
+	switch transition {
+	case "assign":
+		o.tell(domain.ActionOperationAssigned, occurrence, actor)
+	case "resolve":
+		o.tell(domain.ActionOperationResolved, occurrence, actor)
+	}
 	return o.changed(ctx)
 }
 

@@ -32,6 +32,7 @@ func newOperationEnv(t *testing.T) *operationEnv {
 	e.OnActivity(act.PatchOperation, mock.Anything, mock.Anything).Return(nil)
 	e.OnActivity(act.RemoveOperation, mock.Anything, mock.Anything).Return(nil)
 	e.OnActivity(act.PrepareEvent, mock.Anything, mock.Anything).Return(activities.PreparedEvent{}, nil)
+	e.OnActivity(act.Notify, mock.Anything, mock.Anything).Return(nil)
 	e.OnActivity(act.SendOperationReminder, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.SendOperationReminderInput) error {
 			if in.Number != len(e.reminders)+1 {

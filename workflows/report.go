@@ -88,6 +88,7 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) error {
 	}
 	if !in.Continued {
 		r.announce(domain.EventReportCreated, "created")
+		r.tell(domain.ActionReportCreated, "created", nil)
 	}
 	r.opCh = workflow.GetSignalChannel(ctx, SignalOperationChanged)
 	r.withdrawCh = workflow.GetSignalChannel(ctx, SignalWithdraw)
@@ -172,6 +173,19 @@ func (r *report) announce(event, occurrence string) {
 	r.events.add(activities.EventInput{Event: event, ReportID: r.in.ReportID, Key: ReportWorkflowID(r.in.ReportID) + "/" + occurrence})
 }
 
+// reportActions are the transitions the notification table names.
+var reportActions = map[string]string{
+	"accept": domain.ActionReportAccepted,
+	"close":  domain.ActionReportClosed,
+	"refuse": domain.ActionReportRefused,
+}
+
+// tell queues a notice of this report for the people the notification table names.
+func (r *report) tell(action, occurrence string, actor *uuid.UUID) {
+	id := r.in.ReportID
+	r.events.tell(domain.Notice{Action: action, Key: ReportWorkflowID(id) + "/" + action + "/" + occurrence, ActorID: actor, ReportID: &id})
+}
+
 func (r *report) setOperation(s OperationStatus) {
 	for i := range r.ops {
 		if r.ops[i].ID == s.ID {
@@ -244,6 +258,9 @@ func (r *report) transition(ctx workflow.Context, req ReportTransitionRequest) (
 		return ReportState{}, err
 	}
 	r.announce(domain.EventReportStateChanged, "state/"+workflow.GetCurrentUpdateInfo(ctx).ID)
+	if action, ok := reportActions[req.Transition]; ok {
+		r.tell(action, "state/"+workflow.GetCurrentUpdateInfo(ctx).ID, &req.ActorID)
+	}
 	return ReportState{State: r.state, Chain: r.chain}, nil
 }
 
@@ -295,6 +312,7 @@ func (r *report) delegate(ctx workflow.Context, req DelegateRequest) (ReportStat
 	if err := workflow.UpsertTypedSearchAttributes(ctx, SAOrganizations.ValueSet(orgs)); err != nil {
 		return ReportState{}, err
 	}
+	r.tell(domain.ActionReportDelegated, req.OrganizationID.String(), &req.ActorID)
 	return ReportState{State: r.state, Chain: r.chain}, nil
 }
 

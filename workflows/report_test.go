@@ -26,6 +26,7 @@ func newReportEnv() *testsuite.TestWorkflowEnvironment {
 	e.OnActivity(act.SetReportState, mock.Anything, mock.Anything).Return(nil)
 	e.OnActivity(act.CreateOperation, mock.Anything, mock.Anything).Return(nil)
 	e.OnActivity(act.PrepareEvent, mock.Anything, mock.Anything).Return(activities.PreparedEvent{}, nil)
+	e.OnActivity(act.Notify, mock.Anything, mock.Anything).Return(nil)
 	// The operation's own lifecycle is not under test here.
 	e.OnWorkflow(OperationWorkflowName, mock.Anything, mock.Anything).Return(nil)
 	return e
@@ -176,6 +177,11 @@ func TestReportAnnouncesCreationAndEveryStateChange(t *testing.T) {
 	e.RegisterWorkflowWithOptions(WebhookDeliveryWorkflow, workflow.RegisterOptions{Name: WebhookDeliveryWorkflowName})
 	e.RegisterActivity(act)
 	e.OnActivity(act.SetReportState, mock.Anything, mock.Anything).Return(nil)
+	var notices []string
+	e.OnActivity(act.Notify, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.NotifyInput) error {
+		notices = append(notices, in.Notice.Action)
+		return nil
+	})
 	var events []string
 	delivery := uuid.New()
 	e.OnActivity(act.PrepareEvent, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.EventInput) (activities.PreparedEvent, error) {
@@ -195,5 +201,8 @@ func TestReportAnnouncesCreationAndEveryStateChange(t *testing.T) {
 	want := []string{domain.EventReportCreated, domain.EventReportStateChanged}
 	if len(events) != len(want) || events[0] != want[0] || events[1] != want[1] || started != 2 {
 		t.Fatalf("events %v with %d deliveries started, want %v with 2", events, started, want)
+	}
+	if len(notices) != 2 || notices[0] != domain.ActionReportCreated || notices[1] != domain.ActionReportRefused {
+		t.Fatalf("notices %v, want the creation then the refusal", notices)
 	}
 }

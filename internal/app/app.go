@@ -61,6 +61,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	acts := &activities.Activities{
 		Store:         st,
 		Mailer:        newMailer(cfg, log),
+		Push:          activities.RecordingPushSender{Log: log},
 		Settings:      activities.Settings{PasswordResetURL: cfg.PasswordResetURL},
 		Log:           log,
 		Now:           time.Now,
@@ -110,16 +111,24 @@ func (a *App) NewWorker() sdkworker.Worker {
 	return worker.New(a.Temporal, a.Config.TaskQueue, a.Activities)
 }
 
-// RunWorker polls until ctx ends, then stops gracefully.
+// RunWorker polls until ctx ends, then stops gracefully. The outbox dispatcher runs beside it.
 func (a *App) RunWorker(ctx context.Context) error {
 	w := a.NewWorker()
 	if err := w.Start(); err != nil {
 		return err
 	}
 	a.Log.Info("worker started", "task_queue", a.Config.TaskQueue)
+	done := make(chan struct{})
+	go func() { a.Dispatcher().Run(ctx); close(done) }()
 	<-ctx.Done()
 	w.Stop()
+	<-done
 	return nil
+}
+
+// Dispatcher is the outbox dispatcher of this app.
+func (a *App) Dispatcher() *worker.Dispatcher {
+	return &worker.Dispatcher{Store: a.Store, Temporal: a.Temporal, TaskQueue: a.Config.TaskQueue, Log: a.Log}
 }
 
 // RunHTTP serves the API until ctx ends, then drains requests for up to 15 seconds.

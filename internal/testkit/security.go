@@ -19,21 +19,29 @@ import (
 // a slow machine only makes the wait longer, it never makes a test wrong.
 const EmailTimeout = 30 * time.Second
 
-// WaitEmails waits until at least n emails were recorded to address and returns them, oldest first.
-// Emails are sent by workflows after the request returns, so tests must wait for them.
-func (s *Stack) WaitEmails(t testing.TB, address string, n int) []store.Email {
+// WaitEmails waits until at least n emails of the template ("password_reset", "notification"…)
+// were recorded to address and returns them, oldest first. Emails are sent by workflows after
+// the request returns, so tests must wait for them.
+func (s *Stack) WaitEmails(t testing.TB, address, template string, n int) []store.Email {
 	t.Helper()
 	var got []store.Email
 	var err error
 	ok := Eventually(EmailTimeout, func() bool {
-		got, err = s.App.Store.EmailsTo(context.Background(), address)
+		var all []store.Email
+		all, err = s.App.Store.EmailsTo(context.Background(), address)
+		got = got[:0]
+		for _, e := range all {
+			if e.Template == template {
+				got = append(got, e)
+			}
+		}
 		return err == nil && len(got) >= n
 	})
 	if err != nil {
 		t.Fatalf("read emails to %s: %v", address, err)
 	}
 	if !ok {
-		t.Fatalf("want %d email(s) to %s, got %d", n, address, len(got))
+		t.Fatalf("want %d %s email(s) to %s, got %d", n, template, address, len(got))
 	}
 	return got
 }

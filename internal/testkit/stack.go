@@ -24,6 +24,8 @@ type Stack struct {
 	Worker   sdkworker.Worker
 	HTTP     *httptest.Server
 	dataDir  string
+
+	stopDispatcher context.CancelFunc
 }
 
 // Start brings the stack up: a fresh database, a dev server of its own (unless
@@ -75,6 +77,9 @@ func Start(ctx context.Context, name string) (*Stack, error) {
 	if err := s.Worker.Start(); err != nil {
 		return nil, err
 	}
+	dctx, cancel := context.WithCancel(context.Background())
+	s.stopDispatcher = cancel
+	go s.App.Dispatcher().Run(dctx)
 	s.HTTP = httptest.NewServer(s.App.API.Handler())
 	ok = true
 	return s, nil
@@ -84,6 +89,9 @@ func Start(ctx context.Context, name string) (*Stack, error) {
 func (s *Stack) Stop() {
 	if s.HTTP != nil {
 		s.HTTP.Close()
+	}
+	if s.stopDispatcher != nil {
+		s.stopDispatcher()
 	}
 	if s.Worker != nil {
 		s.Worker.Stop()

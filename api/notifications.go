@@ -1,0 +1,224 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
+)
+
+func (s *Server) notificationRoutes(g *gin.RouterGroup) {
+	g.GET("/people/:person/notifications", s.listNotifications)
+	g.PATCH("/people/:person/notifications/:notification", s.patchNotification)
+	g.POST("/people/:person/notifications/read", s.readAllNotifications)
+	g.POST("/people/:person/devices", s.addDevice)
+	g.DELETE("/people/:person/devices/:device", s.removeDevice)
+}
+
+// pathSelf reads the {person} of the path, which must be the caller: walls and devices are private.
+func (s *Server) pathSelf(c *gin.Context) (uuid.UUID, error) {
+	id, err := pathID(c, "person")
+	if err != nil {
+		return id, err
+	}
+	if id != callerOf(c) {
+		if _, err := s.store.Person(c, id); err != nil {
+			return id, err
+		}
+		return id, domain.Forbidden()
+	}
+	return id, nil
+}
+
+type notificationJSON struct {
+	Type      string   `json:"type"`
+	ID        string   `json:"id"`
+	Verb      string   `json:"verb"`
+	Subject   string   `json:"subject"`
+	Message   string   `json:"message"`
+	Object    objectJS `json:"object"`
+	Read      bool     `json:"read"`
+	ReadAt    *isoTime `json:"readAt"`
+	Time      isoTime  `json:"time"`
+	CreatedAt isoTime  `json:"createdAt"`
+	Links     Links    `json:"_links"`
+}
+
+type objectJS struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// objectPaths maps a notification's object type to its resource path.
+var objectPaths = map[string]string{"Feedback": "/feedbacks/", "Report": "/reports/", "Operation": "/operations/", "Person": "/people/"}
+
+// renderNotification renders a wall entry in the reader's language.
+func renderNotification(e store.WallEntry, lang domain.Lang) notificationJSON {
+	var args []any
+	if raw, ok := e.Data["args"].([]any); ok {
+		args = raw
+	}
+	message, _ := e.Data["message"].(string)
+	subject, _ := e.Data["subject"].(string)
+	id := e.ID.String()
+	links := Links{"self": link("/people/"+e.PersonID.String()+"/notifications/"+id, "person", e.PersonID.String(), "notification", id)}
+	if p, ok := objectPaths[e.ObjectType]; ok {
+		links["object"] = link(p+e.ObjectID.String(), strings.ToLower(e.ObjectType), e.ObjectID.String())
+	}
+	if e.ActorID != nil {
+		links["actor"] = personLink(*e.ActorID)
+	}
+	return notificationJSON{
+		Type: "Notification", ID: id, Verb: e.Action,
+		Subject: domain.Msg(subject).In(lang), Message: domain.Msg(message, args...).In(lang),
+		Object: objectJS{Type: e.ObjectType, ID: e.ObjectID.String()},
+		Read:   e.ReadAt != nil, ReadAt: isoPtr(e.ReadAt), Time: isoTime(e.CreatedAt), CreatedAt: isoTime(e.CreatedAt),
+		Links: links,
+	}
+}
+
+// listNotifications is the wall: newest first, all or only unread (?read=false).
+func (s *Server) listNotifications(c *gin.Context) {
+	id, err := s.pathSelf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	q := newQuery(c)
+	p := q.page()
+	unreadOnly := false
+	switch c.Query("read") {
+	case "":
+	case "false", "0":
+		unreadOnly = true
+	default:
+		q.vs.Add("read", domain.MsgInvalidBool)
+	}
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	entries, total, err := s.store.Wall(c, id, unreadOnly, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items := make([]notificationJSON, len(entries))
+	for i, e := range entries {
+		items[i] = renderNotification(e, langOf(c))
+	}
+	hal(c, http.StatusOK, renderPage(c, p, total, items))
+}
+
+type readData struct {
+	Read *bool `json:"read"`
+}
+
+func (s *Server) patchNotification(c *gin.Context) {
+	person, err := s.pathSelf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	id, err := pathID(c, "notification")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in readData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if in.Read == nil {
+		s.fail(c, domain.Invalid("read", domain.MsgNotNull))
+		return
+	}
+	e, err := s.store.MarkRead(c, person, id, *in.Read)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderNotification(e, langOf(c)))
+}
+
+func (s *Server) readAllNotifications(c *gin.Context) {
+	person, err := s.pathSelf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.store.MarkAllRead(c, person); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type deviceData struct {
+	Token    *string `json:"token"`
+	Platform *string `json:"platform"`
+}
+
+type deviceJSON struct {
+	Type      string  `json:"type"`
+	ID        string  `json:"id"`
+	Token     string  `json:"token"`
+	Platform  string  `json:"platform"`
+	CreatedAt isoTime `json:"createdAt"`
+	Links     Links   `json:"_links"`
+}
+
+// addDevice registers a phone or browser for the caller's pushes.
+func (s *Server) addDevice(c *gin.Context) {
+	person, err := s.pathSelf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in deviceData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var vs domain.Violations
+	vs.CheckText("token", in.Token, true, 4096)
+	vs.CheckText("platform", in.Platform, false, 50)
+	if err := vs.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	d, err := s.store.AddDevice(c, store.Device{ID: uuid.New(), PersonID: person, Token: strings.TrimSpace(*in.Token), Platform: deref(trimmed(in.Platform))})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	id := d.ID.String()
+	hal(c, http.StatusCreated, deviceJSON{Type: "Device", ID: id, Token: d.Token, Platform: d.Platform, CreatedAt: isoTime(d.CreatedAt),
+		Links: Links{
+			"self":   link("/people/"+person.String()+"/devices/"+id, "person", person.String(), "device", id),
+			"person": personLink(person),
+		}})
+}
+
+func (s *Server) removeDevice(c *gin.Context) {
+	person, err := s.pathSelf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	id, err := pathID(c, "device")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.store.RemoveDevice(c, person, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
