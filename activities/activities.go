@@ -25,6 +25,7 @@ type Activities struct {
 	Log      *slog.Logger
 	Now      func() time.Time
 
+	Exports       ExportSettings
 	Renderer      Renderer
 	Webhooks      WebhookSettings
 	WebhookClient *http.Client

@@ -2,9 +2,11 @@ package activities
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 
 	"github.com/sendgrid/sendgrid-go"
 	"github.com/sendgrid/sendgrid-go/helpers/mail"
@@ -25,6 +27,10 @@ type RecordingMailer struct{ Log *slog.Logger }
 
 func (m RecordingMailer) Send(_ context.Context, e store.Email) (string, error) {
 	m.Log.Info("email recorded (no SENDGRID_API_KEY)", "to", e.To, "template", e.Template, "subject", e.Subject, "key", e.IdempotencyKey)
+	for _, a := range e.Attachments {
+		// The attachment is recorded with the email row; the file stays where it is.
+		m.Log.Info("email attachment recorded", "key", e.IdempotencyKey, "name", a.Name, "content_type", a.ContentType, "size", a.Size, "path", a.Path)
+	}
 	return "", nil
 }
 
@@ -40,6 +46,16 @@ type SendGridMailer struct {
 
 func (m SendGridMailer) Send(ctx context.Context, e store.Email) (string, error) {
 	msg := mail.NewSingleEmail(mail.NewEmail(m.FromName, m.From), e.Subject, mail.NewEmail("", e.To), e.TextBody, e.HTMLBody)
+	for _, a := range e.Attachments {
+		// SendGrid takes attachments inline, base64-encoded: the file is read whole, which the
+		// sender bounds (EXPORT_ATTACHMENT_MAX for exports; SendGrid refuses messages over 30 MB).
+		data, err := os.ReadFile(a.Path)
+		if err != nil {
+			return "", fmt.Errorf("attachment %s: %w", a.Name, err)
+		}
+		msg.AddAttachment(mail.NewAttachment().SetContent(base64.StdEncoding.EncodeToString(data)).
+			SetType(a.ContentType).SetFilename(a.Name).SetDisposition("attachment"))
+	}
 	req := sendgrid.GetRequest(m.APIKey, "/v3/mail/send", m.Host)
 	req.Method = http.MethodPost
 	req.Body = mail.GetRequestBody(msg)

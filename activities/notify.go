@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"go.temporal.io/sdk/activity"
 
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/store"
@@ -65,6 +67,10 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
 		if err := a.notifyPerson(ctx, n, nt, pid); err != nil {
 			return err
 		}
+		if activity.IsActivity(ctx) {
+			// A worker that dies mid-way is noticed within the heartbeat timeout, not the whole run's.
+			activity.RecordHeartbeat(ctx, pid.String())
+		}
 	}
 	return nil
 }
@@ -106,8 +112,11 @@ func (a *Activities) notifyPerson(ctx context.Context, n domain.Notice, nt notif
 		push := store.Push{Key: key + "/" + d.ID.String(), DeviceID: d.ID, PersonID: pid, Title: subject, Body: message,
 			Data: map[string]any{"action": n.Action, "object": nt.objectType, "id": nt.objectID.String()}}
 		fresh, err := a.Store.ClaimPush(ctx, push)
-		if err != nil || !fresh {
+		if err != nil {
 			return err
+		}
+		if !fresh {
+			continue // this device had it from an earlier attempt; the next ones may not
 		}
 		if err := a.Push.Send(ctx, d, push.Title, push.Body, push.Data); err != nil {
 			if relErr := a.Store.ReleasePush(ctx, push.Key); relErr != nil {
@@ -122,55 +131,59 @@ func (a *Activities) notifyPerson(ctx context.Context, n domain.Notice, nt notif
 // compose works out the recipients and the message of an action, from the notification table.
 func (a *Activities) compose(ctx context.Context, n domain.Notice) (notification, error) {
 	nt := notification{message: "notify." + n.Action, subject: "notify." + n.Action + ".subject"}
-	var err error
 	switch n.Action {
 	case domain.ActionUserRegistered:
 		p, err := a.Store.Person(ctx, *n.PersonID)
-		if err != nil {
-			return nt, err
-		}
 		nt.recipients, nt.args, nt.objectType, nt.objectID = []uuid.UUID{p.ID}, []any{p.Email}, "Person", p.ID
+		return nt, err
 	case domain.ActionFeedbackCommented:
-		f, err := a.feedbackOf(ctx, *n.FeedbackID)
+		f, err := a.Store.FeedbackByID(ctx, *n.FeedbackID)
 		if err != nil {
 			return nt, err
 		}
-		nt.recipients, err = a.Store.FeedbackFollowers(ctx, f.ID)
 		nt.args, nt.objectType, nt.objectID = []any{a.personName(ctx, n.ActorID), excerpt(f.Description), excerpt(n.Text)}, "Feedback", f.ID
-	case domain.ActionReportCreated, domain.ActionDocumentAdded:
-		r, f, org, err := a.reportOf(ctx, *n.ReportID)
-		if err != nil {
-			return nt, err
-		}
-		nt.recipients, err = a.Store.AdminsOf(ctx, r.Treating())
-		nt.objectType, nt.objectID = "Report", r.ID
-		if n.Action == domain.ActionReportCreated {
-			nt.args = []any{org.Name, excerpt(f.Description)}
-		} else {
-			nt.args = []any{a.personName(ctx, n.ActorID), excerpt(f.Description)}
-		}
-	case domain.ActionReportAccepted, domain.ActionReportClosed, domain.ActionReportRefused:
-		r, f, org, err := a.reportOf(ctx, *n.ReportID)
-		if err != nil {
-			return nt, err
-		}
 		nt.recipients, err = a.Store.FeedbackFollowers(ctx, f.ID)
-		nt.args, nt.objectType, nt.objectID = []any{excerpt(f.Description), org.Name}, "Report", r.ID
+		return nt, err
+	case domain.ActionOperationAssigned, domain.ActionOperationResolved, domain.ActionOperationRemind, domain.ActionOperationCommented:
+		return a.composeOperation(ctx, n, nt)
+	}
+	r, f, org, err := a.reportOf(ctx, *n.ReportID)
+	if err != nil {
+		return nt, err
+	}
+	nt.objectType, nt.objectID = "Report", r.ID
+	switch n.Action {
+	case domain.ActionReportCreated:
+		// The receiving organization, first of the chain: a delegation made before this notice
+		// is sent does not change who received the report.
+		if org, err = a.Store.OrganizationByID(ctx, r.Chain[0]); err != nil {
+			return nt, err
+		}
+		nt.args = []any{org.Name, excerpt(f.Description)}
+		nt.recipients, err = a.Store.AdminsOf(ctx, org.ID)
+		// The reporter made the report: an admin reporting in the organization's place is not told.
+		nt.recipients = slices.DeleteFunc(nt.recipients, func(id uuid.UUID) bool { return id == f.ReporterID })
+	case domain.ActionDocumentAdded:
+		nt.args = []any{a.personName(ctx, n.ActorID), excerpt(f.Description)}
+		nt.recipients, err = a.Store.AdminsOf(ctx, r.Treating())
+	case domain.ActionReportAccepted, domain.ActionReportClosed, domain.ActionReportRefused:
+		nt.args = []any{excerpt(f.Description), org.Name}
+		nt.recipients, err = a.Store.FeedbackFollowers(ctx, f.ID)
 	case domain.ActionReportDelegated:
-		r, f, org, err := a.reportOf(ctx, *n.ReportID)
-		if err != nil {
+		// This delegation's receiver, not the organization treating the report when the notice
+		// is sent: the report may have been handed on again by then.
+		i := delegationOf(n, r.Chain)
+		if org, err = a.Store.OrganizationByID(ctx, r.Chain[i]); err != nil {
 			return nt, err
 		}
 		from := org.Name
-		if len(r.Chain) > 1 {
-			if o, err := a.Store.OrganizationByID(ctx, r.Chain[len(r.Chain)-2]); err == nil {
+		if i > 0 {
+			if o, err := a.Store.OrganizationByID(ctx, r.Chain[i-1]); err == nil {
 				from = o.Name
 			}
 		}
-		nt.recipients, err = a.Store.AdminsOf(ctx, r.Treating())
-		nt.args, nt.objectType, nt.objectID = []any{from, excerpt(f.Description), org.Name}, "Report", r.ID
-	case domain.ActionOperationAssigned, domain.ActionOperationResolved, domain.ActionOperationRemind, domain.ActionOperationCommented:
-		return a.composeOperation(ctx, n, nt)
+		nt.args = []any{from, excerpt(f.Description), org.Name}
+		nt.recipients, err = a.Store.AdminsOf(ctx, org.ID)
 	default:
 		return nt, fmt.Errorf("unknown notification action %q", n.Action)
 	}
@@ -221,8 +234,22 @@ func (a *Activities) composeOperation(ctx context.Context, n domain.Notice, nt n
 	return nt, nil
 }
 
-func (a *Activities) feedbackOf(ctx context.Context, id uuid.UUID) (domain.Feedback, error) {
-	return a.Store.FeedbackByID(ctx, id)
+// delegationOf finds in the chain the organization a delegation notice is about: the notice's
+// OrganizationID, or else the occurrence its key ends with (report/<id>/reportDelegated/<organization>);
+// the organization treating the report when neither names one of the chain.
+func delegationOf(n domain.Notice, chain []uuid.UUID) int {
+	to := n.OrganizationID
+	if to == nil {
+		if id, err := uuid.Parse(n.Key[strings.LastIndexByte(n.Key, '/')+1:]); err == nil {
+			to = &id
+		}
+	}
+	if to != nil {
+		if i := slices.Index(chain, *to); i >= 0 {
+			return i
+		}
+	}
+	return len(chain) - 1
 }
 
 // reportOf loads a report, its feedback and the organization treating it.

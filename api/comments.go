@@ -113,7 +113,10 @@ func (s *Server) postFeedbackComment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if _, err := s.store.AddFeedbackComment(c, f.ID, callerOf(c), text, s.now()); err != nil {
+	actor := callerOf(c)
+	notice := domain.Notice{Action: domain.ActionFeedbackCommented, Key: "feedback-comment/" + uuid.NewString(),
+		ActorID: &actor, FeedbackID: &f.ID, Text: text}
+	if _, err := s.store.AddFeedbackComment(c, f.ID, actor, text, s.now(), notice); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -145,7 +148,10 @@ func (s *Server) postOperationComment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if _, err := s.store.AddOperationComment(c, o.ID, callerOf(c), text, s.now()); err != nil {
+	actor := callerOf(c)
+	notice := domain.Notice{Action: domain.ActionOperationCommented, Key: "operation-comment/" + uuid.NewString(),
+		ActorID: &actor, OperationID: &o.ID, Text: text}
+	if _, err := s.store.AddOperationComment(c, o.ID, actor, text, s.now(), notice); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -6,7 +6,9 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgconn"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
 
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/internal/failure"
@@ -50,7 +52,10 @@ func classify(err error) *domain.Error {
 	}
 	var unavailable *serviceerror.Unavailable
 	var deadline *serviceerror.DeadlineExceeded
-	if errors.As(err, &unavailable) || errors.As(err, &deadline) || errors.Is(err, context.DeadlineExceeded) {
+	var updateTimeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	var dbDown *pgconn.ConnectError
+	if errors.As(err, &unavailable) || errors.As(err, &deadline) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.As(err, &updateTimeout) || errors.As(err, &dbDown) {
 		return &domain.Error{Kind: domain.KindUnavailable, Msg: domain.Msg(domain.MsgUnavailable)}
 	}
 	return &domain.Error{Kind: domain.KindInternal, Msg: domain.Msg(domain.MsgInternal)}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
 )
@@ -46,7 +47,12 @@ func (s *Server) postFeedbackImage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if _, err := s.store.AddFeedbackImage(c, f.ID, img, s.now()); err != nil {
+	notices, err := s.documentAdded(c, f.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.store.AddFeedbackImage(c, f.ID, img, s.now(), notices...); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -71,4 +77,18 @@ func (s *Server) getFeedbackImage(c *gin.Context) {
 		return
 	}
 	s.sendResized(c, img)
+}
+
+// documentAdded is the "document added to report" notice for each live report of a feedback.
+func (s *Server) documentAdded(c *gin.Context, feedbackID uuid.UUID) ([]domain.Notice, error) {
+	reports, err := s.store.LiveReportIDs(c, feedbackID)
+	if err != nil {
+		return nil, err
+	}
+	actor := callerOf(c)
+	out := make([]domain.Notice, len(reports))
+	for i, r := range reports {
+		out[i] = domain.Notice{Action: domain.ActionDocumentAdded, Key: "document/" + uuid.NewString(), ActorID: &actor, ReportID: &r}
+	}
+	return out, nil
 }

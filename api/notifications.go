@@ -37,6 +37,7 @@ func (s *Server) pathSelf(c *gin.Context) (uuid.UUID, error) {
 type notificationJSON struct {
 	Type      string   `json:"type"`
 	ID        string   `json:"id"`
+	Actor     string   `json:"actor,omitempty"` // the person who acted; none for the service's own notices
 	Verb      string   `json:"verb"`
 	Subject   string   `json:"subject"`
 	Message   string   `json:"message"`
@@ -69,11 +70,13 @@ func renderNotification(e store.WallEntry, lang domain.Lang) notificationJSON {
 	if p, ok := objectPaths[e.ObjectType]; ok {
 		links["object"] = link(p+e.ObjectID.String(), strings.ToLower(e.ObjectType), e.ObjectID.String())
 	}
+	actor := ""
 	if e.ActorID != nil {
+		actor = e.ActorID.String()
 		links["actor"] = personLink(*e.ActorID)
 	}
 	return notificationJSON{
-		Type: "Notification", ID: id, Verb: e.Action,
+		Type: "Notification", ID: id, Actor: actor, Verb: e.Action,
 		Subject: domain.Msg(subject).In(lang), Message: domain.Msg(message, args...).In(lang),
 		Object: objectJS{Type: e.ObjectType, ID: e.ObjectID.String()},
 		Read:   e.ReadAt != nil, ReadAt: isoPtr(e.ReadAt), Time: isoTime(e.CreatedAt), CreatedAt: isoTime(e.CreatedAt),
@@ -81,7 +84,7 @@ func renderNotification(e store.WallEntry, lang domain.Lang) notificationJSON {
 	}
 }
 
-// listNotifications is the wall: newest first, all or only unread (?read=false).
+// listNotifications is the wall: newest first, all, only unread (?read=false) or only read (?read=true).
 func (s *Server) listNotifications(c *gin.Context) {
 	id, err := s.pathSelf(c)
 	if err != nil {
@@ -90,11 +93,14 @@ func (s *Server) listNotifications(c *gin.Context) {
 	}
 	q := newQuery(c)
 	p := q.page()
-	unreadOnly := false
+	var read *bool
 	switch c.Query("read") {
 	case "":
 	case "false", "0":
-		unreadOnly = true
+		read = new(bool)
+	case "true", "1":
+		read = new(bool)
+		*read = true
 	default:
 		q.vs.Add("read", domain.MsgInvalidBool)
 	}
@@ -102,7 +108,7 @@ func (s *Server) listNotifications(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	entries, total, err := s.store.Wall(c, id, unreadOnly, p)
+	entries, total, err := s.store.Wall(c, id, read, p)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
 )
@@ -47,7 +48,9 @@ func (s *Server) postOperationImage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if _, err := s.store.AddOperationImage(c, o.ID, callerOf(c), img, s.now()); err != nil {
+	actor := callerOf(c)
+	notice := domain.Notice{Action: domain.ActionDocumentAdded, Key: "document/" + uuid.NewString(), ActorID: &actor, ReportID: &o.ReportID}
+	if _, err := s.store.AddOperationImage(c, o.ID, actor, img, s.now(), notice); err != nil {
 		s.fail(c, err)
 		return
 	}

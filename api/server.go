@@ -87,6 +87,7 @@ func (s *Server) Handler() http.Handler {
 	s.commentRoutes(api)
 	s.contributionRoutes(api)
 	s.operationImageRoutes(api)
+	s.reportingRoutes(api)
 	return r
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,12 @@ type Config struct {
 	WebhookDisableAfter  time.Duration   // WEBHOOK_DISABLE_AFTER: a webhook failing this long is disabled
 	WebhookAllowInternal bool            // WEBHOOK_ALLOW_INTERNAL: accept loopback/private targets (development, tests)
 
+	ExportDir             string // EXPORT_DIR: where export archives are written and downloaded from (default <KEYCLIC_DATA_DIR>/exports)
+	ExportAttachmentMax   int64  // EXPORT_ATTACHMENT_MAX: bytes; a larger archive is linked in the email, not attached
+	ExportDownloadBaseURL string // EXPORT_DOWNLOAD_BASE_URL: the API's public URL, base of the emailed download link
+
+	OutboxDispatch bool // OUTBOX_DISPATCH: run the outbox dispatcher in this worker
+
 	DataDir   string // KEYCLIC_DATA_DIR: development files (generated JWT key, Temporal's SQLite file)
 	LogLevel  slog.Level
 	LogFormat string // LOG_FORMAT: text or json
@@ -74,16 +81,34 @@ func FromEnv() (Config, error) {
 		WebhookRetryAfterCap: r.duration("WEBHOOK_RETRY_AFTER_CAP", time.Hour),
 		WebhookDisableAfter:  r.duration("WEBHOOK_DISABLE_AFTER", 72*time.Hour),
 		WebhookAllowInternal: r.boolean("WEBHOOK_ALLOW_INTERNAL", false),
+		OutboxDispatch:       r.boolean("OUTBOX_DISPATCH", true),
 		DataDir:              r.str("KEYCLIC_DATA_DIR", "var"),
 		LogFormat:            r.str("LOG_FORMAT", "text"),
+
+		// Exports: the directory defaults to exports/ in DataDir (see ExportDirectory).
+		ExportDir:             r.str("EXPORT_DIR", ""),
+		ExportAttachmentMax:   int64(r.integer("EXPORT_ATTACHMENT_MAX", 10<<20)),
+		ExportDownloadBaseURL: r.str("EXPORT_DOWNLOAD_BASE_URL", "http://localhost:8080"),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("LOG_LEVEL: %w", err))
+	}
+	if c.ExportAttachmentMax < 0 {
+		r.errs = append(r.errs, fmt.Errorf("EXPORT_ATTACHMENT_MAX: want a number of bytes, got %d", c.ExportAttachmentMax))
 	}
 	if len(r.errs) > 0 {
 		return c, fmt.Errorf("configuration: %v", r.errs)
 	}
 	return c, nil
+}
+
+// ExportDirectory is where export archives go: EXPORT_DIR, else exports/ in the data directory
+// (var/exports by default). API and worker must see the same directory.
+func (c Config) ExportDirectory() string {
+	if c.ExportDir != "" {
+		return c.ExportDir
+	}
+	return filepath.Join(c.DataDir, "exports")
 }
 
 // Logger builds the process's logger.

@@ -74,7 +74,8 @@ func TestMatch(t *testing.T) {
 
 func TestReportIDIsStable(t *testing.T) {
 	f, o := uuid.New(), uuid.New()
-	if ReportID(f, o) != ReportID(f, o) || ReportID(f, o) == ReportID(o, f) {
+	first, again := ReportID(f, o), ReportID(f, o)
+	if first != again || first == ReportID(o, f) {
 		t.Fatal("report ids must be derived deterministically from feedback and organization")
 	}
 }

@@ -3,6 +3,8 @@ package e2e
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -234,4 +236,48 @@ func TestFeedbackListsStayInTheirApplication(t *testing.T) {
 	w.reporter.Get("/people/"+w.reporter.PersonID+"/feedbacks").Expect(http.StatusOK).ExpectIDSet(w.fA, w.fB)
 	// Without a token: 401.
 	stack.Client(t).Get("/feedbacks").ExpectError(http.StatusUnauthorized)
+}
+
+// Lists that no filter narrows to a small area, one person or one organization take another path
+// for members of organizations (their reported private feedbacks are gathered apart): a wide
+// radius and a time window keep this test's feedbacks apart from others'.
+func TestFeedbackListForMembersOverAWideArea(t *testing.T) {
+	w := newFeedbackWorld(t)
+	admin := w.desk.Admin
+	plain, _ := w.desk.Member() // a member of O without any role
+	// The admin's own private feedback, also reported to O: listed once.
+	fF := admin.Issue(w.pA, testkit.Visibility(false, testkit.Unique("fF ")))
+	wide := "&after=" + url.QueryEscape(w.created[w.fA]) + "&geo_near=" + testkit.GeoNear(w.pA, 150000)
+	list := func(c *testkit.Client, query string) *testkit.Response {
+		t.Helper()
+		return c.Get("/feedbacks?limit=100" + wide + query).Expect(http.StatusOK)
+	}
+	list(admin, "").ExpectIDSet(w.fA, w.fB, w.fC, w.fD, fF)
+	list(plain, "").ExpectIDSet(w.fA, w.fB, w.fC, w.fD, fF)
+	list(w.other.Admin, "").ExpectIDSet(w.fA, w.fB, w.fC, w.fD)
+	list(w.reporter, "").ExpectIDSet(w.fA, w.fB, w.fC)
+	list(w.outsider, "").ExpectIDSet(w.fA, w.fC)
+	// Order and pages across both parts.
+	expectIDs(t, list(admin, "&order=asc"), w.fA, w.fB, w.fC, w.fD, fF)
+	expectIDs(t, list(plain, ""), fF, w.fD, w.fC, w.fB, w.fA)
+	for page, want := range map[int][]string{1: {fF, w.fD}, 2: {w.fC, w.fB}, 3: {w.fA}} {
+		r := admin.Get("/feedbacks?limit=2&page=" + strconv.Itoa(page) + wide).Expect(http.StatusOK)
+		if got := r.IDs(); !slices.Equal(got, want) || r.Num("total") != 5 || r.Num("pages") != 3 {
+			t.Fatalf("page %d: got %v, want %v; body: %s", page, got, want, r.Body)
+		}
+	}
+	if r := admin.Get("/feedbacks?limit=2&page=4" + wide).Expect(http.StatusOK); len(r.IDs()) != 0 || r.Num("total") != 5 {
+		t.Fatalf("page past the end: %s", r.Body)
+	}
+	// Filters.
+	list(admin, "&visibility=VISIBILITY_PRIVATE").ExpectIDSet(w.fB, w.fD, fF)
+	list(w.other.Admin, "&visibility=VISIBILITY_PRIVATE").ExpectIDSet(w.fB, w.fD)
+	list(w.reporter, "&visibility=VISIBILITY_PRIVATE").ExpectIDSet(w.fB)
+	list(admin, "&visibility=VISIBILITY_PUBLIC").ExpectIDSet(w.fA, w.fC)
+	list(admin, "&state=FAILED").ExpectIDSet(w.fE)
+	list(admin, "&state[]=FAILED&state[]=DELIVERED").ExpectIDSet(w.fA, w.fB, w.fC, w.fD, w.fE, fF)
+	// Wide geohash cells (3 characters) instead of a radius.
+	cells := "&after=" + url.QueryEscape(w.created[w.fA]) + "&geo_hash[]=" + testkit.GeoHash(w.pA, 3) + "&geo_hash[]=" + testkit.GeoHash(w.pB, 3)
+	admin.Get("/feedbacks?limit=100"+cells).Expect(http.StatusOK).ExpectIDSet(w.fA, w.fB, w.fC, w.fD, fF)
+	w.other.Admin.Get("/feedbacks?limit=100"+cells).Expect(http.StatusOK).ExpectIDSet(w.fA, w.fB, w.fC, w.fD)
 }

@@ -102,6 +102,12 @@ func TestOperationImages(t *testing.T) {
 	if got := d.member.ImageHrefs(path); len(got) != 1 {
 		t.Fatalf("a removal under another operation changed the images: %v", got)
 	}
+
+	// A removed operation's images are gone with it, and it takes no more.
+	d.Admin.Delete(path).Expect(http.StatusNoContent)
+	upload(d.Admin, 8, 8).ExpectError(http.StatusNotFound)
+	d.Admin.Get(path + "/images/" + img + "/10/10").ExpectError(http.StatusNotFound)
+	d.Admin.Delete(path + "/images/" + img).ExpectError(http.StatusNotFound)
 }
 
 func TestOperationImagesBeforeAssignment(t *testing.T) {

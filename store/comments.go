@@ -26,11 +26,17 @@ func scanActivity(r pgx.Row) (Activity, error) {
 	return a, err
 }
 
-// AddFeedbackComment stores a comment on a feedback.
-func (s *Store) AddFeedbackComment(ctx context.Context, feedbackID, authorID uuid.UUID, text string, at time.Time) (Activity, error) {
+// AddFeedbackComment stores a comment on a feedback; the notices go to the outbox in the same
+// transaction.
+func (s *Store) AddFeedbackComment(ctx context.Context, feedbackID, authorID uuid.UUID, text string, at time.Time, notices ...domain.Notice) (Activity, error) {
 	a := Activity{ID: uuid.New(), ActorID: authorID, ObjectID: feedbackID, Message: text, CreatedAt: at}
-	_, err := s.Pool.Exec(ctx, `INSERT INTO feedback_comments (id, feedback_id, author_id, text, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		a.ID, feedbackID, authorID, text, at)
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO feedback_comments (id, feedback_id, author_id, text, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			a.ID, feedbackID, authorID, text, at); err != nil {
+			return err
+		}
+		return addNotices(ctx, tx, notices)
+	})
 	return a, err
 }
 
@@ -43,7 +49,7 @@ func (s *Store) FeedbackComments(ctx context.Context, feedbackID uuid.UUID, p do
 
 // AddOperationComment stores a comment on a live operation and records it in the operation's log
 // (action "comment", key "comment/<id>"), in one transaction. A removed operation is not found.
-func (s *Store) AddOperationComment(ctx context.Context, operationID, authorID uuid.UUID, text string, at time.Time) (Activity, error) {
+func (s *Store) AddOperationComment(ctx context.Context, operationID, authorID uuid.UUID, text string, at time.Time, notices ...domain.Notice) (Activity, error) {
 	a := Activity{ID: uuid.New(), ActorID: authorID, ObjectID: operationID, Message: text, CreatedAt: at}
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		if err := lockLiveOperation(ctx, tx, operationID); err != nil {
@@ -57,7 +63,10 @@ func (s *Store) AddOperationComment(ctx context.Context, operationID, authorID u
 			Key: "comment/" + a.ID.String(), Action: "comment", ActorID: &authorID, LoggedAt: at,
 			Data: map[string]any{"comment": a.ID.String(), "text": text},
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return addNotices(ctx, tx, notices)
 	})
 	return a, err
 }

@@ -26,19 +26,33 @@ type Email struct {
 	HTMLBody       string
 	Status         string
 	ProviderID     string
+	Attachments    []Attachment // files sent with the message, read from disk by the mailer
 	CreatedAt      time.Time
+}
+
+// Attachment is a file sent with an email. Only its description is stored with the email; the
+// file stays at Path, where the mailer reads it.
+type Attachment struct {
+	Name        string `json:"name"`
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+	Path        string `json:"path"`
 }
 
 // ClaimEmail stores the email under its idempotency key and reports whether it must be sent:
 // true when the key is new, or when an earlier attempt left it PENDING (its content is then
 // replaced by this attempt's); false when it was already delivered or recorded.
 func (s *Store) ClaimEmail(ctx context.Context, e Email) (stored Email, mustSend bool, err error) {
-	tag, err := s.Pool.Exec(ctx, `INSERT INTO emails (id, idempotency_key, to_address, language, template, subject, text_body, html_body, status)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+	atts := e.Attachments
+	if atts == nil {
+		atts = []Attachment{}
+	}
+	tag, err := s.Pool.Exec(ctx, `INSERT INTO emails (id, idempotency_key, to_address, language, template, subject, text_body, html_body, status, attachments)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (idempotency_key) DO UPDATE SET to_address = excluded.to_address, language = excluded.language,
-			subject = excluded.subject, text_body = excluded.text_body, html_body = excluded.html_body
+			subject = excluded.subject, text_body = excluded.text_body, html_body = excluded.html_body, attachments = excluded.attachments
 		WHERE emails.status = 'PENDING'`,
-		e.ID, e.IdempotencyKey, e.To, e.Language, e.Template, e.Subject, e.TextBody, e.HTMLBody, e.Status)
+		e.ID, e.IdempotencyKey, e.To, e.Language, e.Template, e.Subject, e.TextBody, e.HTMLBody, e.Status, atts)
 	if err != nil {
 		return Email{}, false, err
 	}
@@ -52,13 +66,13 @@ func (s *Store) MarkEmailSent(ctx context.Context, id uuid.UUID, providerID stri
 	return err
 }
 
-const emailCols = `id, idempotency_key, to_address, language, template, subject, text_body, html_body, status, provider_id, created_at`
+const emailCols = `id, idempotency_key, to_address, language, template, subject, text_body, html_body, status, provider_id, attachments, created_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanEmail(r scanner) (Email, error) {
 	var e Email
-	err := r.Scan(&e.ID, &e.IdempotencyKey, &e.To, &e.Language, &e.Template, &e.Subject, &e.TextBody, &e.HTMLBody, &e.Status, &e.ProviderID, &e.CreatedAt)
+	err := r.Scan(&e.ID, &e.IdempotencyKey, &e.To, &e.Language, &e.Template, &e.Subject, &e.TextBody, &e.HTMLBody, &e.Status, &e.ProviderID, &e.Attachments, &e.CreatedAt)
 	return e, err
 }
 

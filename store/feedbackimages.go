@@ -11,7 +11,7 @@ import (
 )
 
 // AddFeedbackImage stores an image and attaches it to the feedback, returning the image's id.
-func (s *Store) AddFeedbackImage(ctx context.Context, feedbackID uuid.UUID, img domain.Image, at time.Time) (uuid.UUID, error) {
+func (s *Store) AddFeedbackImage(ctx context.Context, feedbackID uuid.UUID, img domain.Image, at time.Time, notices ...domain.Notice) (uuid.UUID, error) {
 	var id uuid.UUID
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE feedbacks SET updated_at = $2 WHERE id = $1`, feedbackID, at)
@@ -24,8 +24,10 @@ func (s *Store) AddFeedbackImage(ctx context.Context, feedbackID uuid.UUID, img 
 		if id, err = insertImage(ctx, tx, img); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO feedback_images (feedback_id, image_id, created_at) VALUES ($1, $2, $3)`, feedbackID, id, at)
-		return err
+		if _, err = tx.Exec(ctx, `INSERT INTO feedback_images (feedback_id, image_id, created_at) VALUES ($1, $2, $3)`, feedbackID, id, at); err != nil {
+			return err
+		}
+		return addNotices(ctx, tx, notices)
 	})
 	return id, err
 }

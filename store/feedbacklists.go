@@ -92,7 +92,7 @@ func (s *Store) Feedbacks(ctx context.Context, ff FeedbackFilter, p domain.Page)
 	}
 	f.page("f", p)
 
-	// The visibility rule of feedbackVisibleTo: public feedbacks, the viewer's own, and those
+	// The visibility rule of FeedbackVisible: public feedbacks, the viewer's own, and those
 	// reported to an organization the viewer is a member of (most people belong to none).
 	q := customPlans{s.Pool}
 	if (ff.Public != nil && *ff.Public) || (ff.ReporterID != nil && *ff.ReporterID == ff.ViewerID) {

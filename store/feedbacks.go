@@ -195,13 +195,6 @@ func checkpoints(ctx context.Context, q querier, sql string, id uuid.UUID) ([]do
 	return out, rows.Err()
 }
 
-// feedbackVisibleTo is the condition for a person seeing a feedback: public ones, their own,
-// and those reported to an organization they are a member of (receiver or delegate).
-const feedbackVisibleTo = `(f.public OR f.reporter_id = %s OR EXISTS (
-	SELECT 1 FROM reports r JOIN report_organizations ro ON ro.report_id = r.id
-	JOIN members m ON m.organization_id = ro.organization_id
-	WHERE r.feedback_id = f.id AND m.person_id = %s))`
-
 // FeedbackVisible reports whether the person may see the feedback.
 func (s *Store) FeedbackVisible(ctx context.Context, f domain.Feedback, personID uuid.UUID) (bool, error) {
 	if f.Public || f.ReporterID == personID {
@@ -315,4 +308,9 @@ func (s *Store) FeedbackReporter(ctx context.Context, id uuid.UUID) (uuid.UUID, 
 func (s *Store) FeedbackByID(ctx context.Context, id uuid.UUID) (domain.Feedback, error) {
 	f, err := scanFeedback(s.Pool.QueryRow(ctx, `SELECT `+feedbackCols+` FROM feedbacks f WHERE f.id = $1`, id))
 	return f, notFound(err)
+}
+
+// LiveReportIDs lists the ids of a feedback's reports that were not withdrawn.
+func (s *Store) LiveReportIDs(ctx context.Context, feedbackID uuid.UUID) ([]uuid.UUID, error) {
+	return s.ids(ctx, `SELECT id FROM reports WHERE feedback_id = $1 AND state <> 'WITHDRAWN' ORDER BY id`, feedbackID)
 }

@@ -49,11 +49,14 @@ func scanWallEntry(r pgx.Row) (WallEntry, error) {
 	return e, err
 }
 
-// Wall lists a person's notifications, newest first; unread only when asked.
-func (s *Store) Wall(ctx context.Context, personID uuid.UUID, unreadOnly bool, p domain.Page) ([]WallEntry, int, error) {
+// Wall lists a person's notifications, in the page's order; only the read (or unread) ones when
+// read is given.
+func (s *Store) Wall(ctx context.Context, personID uuid.UUID, read *bool, p domain.Page) ([]WallEntry, int, error) {
 	f := &filter{}
 	f.where("n.person_id = %s", personID)
-	if unreadOnly {
+	if read != nil && *read {
+		f.where("n.read_at IS NOT NULL")
+	} else if read != nil {
 		f.where("n.read_at IS NULL")
 	}
 	return listPage(ctx, s.Pool, wallCols, "notifications n", "n", f, p, scanWallEntry)

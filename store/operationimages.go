@@ -12,7 +12,7 @@ import (
 
 // AddOperationImage stores an image, attaches it to a live operation and records it in the
 // operation's log (action "image"), in one transaction; it returns the image's id.
-func (s *Store) AddOperationImage(ctx context.Context, operationID, actorID uuid.UUID, img domain.Image, at time.Time) (uuid.UUID, error) {
+func (s *Store) AddOperationImage(ctx context.Context, operationID, actorID uuid.UUID, img domain.Image, at time.Time, notices ...domain.Notice) (uuid.UUID, error) {
 	var id uuid.UUID
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		if err := lockLiveOperation(ctx, tx, operationID); err != nil {
@@ -32,7 +32,10 @@ func (s *Store) AddOperationImage(ctx context.Context, operationID, actorID uuid
 			Key: "image/" + id.String(), Action: "image", ActorID: &actorID, LoggedAt: at,
 			Data: map[string]any{"image": id.String(), "contentType": img.ContentType, "width": img.Width, "height": img.Height},
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return addNotices(ctx, tx, notices)
 	})
 	return id, err
 }

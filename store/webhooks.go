@@ -227,9 +227,10 @@ func (s *Store) FailDelivery(ctx context.Context, id uuid.UUID) error {
 	return err
 }
 
-// ReopenDelivery puts a delivery back to PENDING for a redelivery.
+// ReopenDelivery puts a delivery back to PENDING for a redelivery asked by hand, even one
+// already delivered (the consumer may have lost it): the next attempt sends it again.
 func (s *Store) ReopenDelivery(ctx context.Context, id uuid.UUID) error {
-	_, err := s.Pool.Exec(ctx, `UPDATE webhook_deliveries SET state = 'PENDING' WHERE id = $1 AND state = 'FAILED'`, id)
+	_, err := s.Pool.Exec(ctx, `UPDATE webhook_deliveries SET state = 'PENDING', delivered_at = NULL WHERE id = $1`, id)
 	return err
 }
 

@@ -12,13 +12,19 @@ import (
 
 // Register adds every workflow (under its stable name) and every activity to r.
 func Register(r worker.Registry, acts *activities.Activities) {
+	RegisterWorkflows(r)
+	r.RegisterActivity(acts)
+}
+
+// RegisterWorkflows adds every workflow under its stable name (the replayer needs only these).
+func RegisterWorkflows(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.PasswordResetWorkflow, workflow.RegisterOptions{Name: workflows.PasswordResetWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.FeedbackWorkflow, workflow.RegisterOptions{Name: workflows.FeedbackWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.ReportWorkflow, workflow.RegisterOptions{Name: workflows.ReportWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.OperationWorkflow, workflow.RegisterOptions{Name: workflows.OperationWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.WebhookDeliveryWorkflow, workflow.RegisterOptions{Name: workflows.WebhookDeliveryWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.NotificationWorkflow, workflow.RegisterOptions{Name: workflows.NotificationWorkflowName})
-	r.RegisterActivity(acts)
+	r.RegisterWorkflowWithOptions(workflows.ExportWorkflow, workflow.RegisterOptions{Name: workflows.ExportWorkflowName})
 }
 
 // New builds a worker polling taskQueue.

@@ -26,6 +26,9 @@ func withActivityDefaults(ctx workflow.Context) workflow.Context {
 func withLocalActivityDefaults(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout: 10 * time.Second,
+		// Without it the SDK stops retrying once StartToCloseTimeout has passed: a database
+		// outage of a few seconds would fail a feedback half-way.
+		ScheduleToCloseTimeout: localActivityPatience,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    100 * time.Millisecond,
 			BackoffCoefficient: 2,
@@ -33,3 +36,7 @@ func withLocalActivityDefaults(ctx workflow.Context) workflow.Context {
 		},
 	})
 }
+
+// localActivityPatience is how long a local activity is retried (a database outage) before the
+// workflow gives up on it.
+const localActivityPatience = 7 * 24 * time.Hour

@@ -68,6 +68,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Webhooks:      hooks,
 		WebhookClient: activities.NewWebhookClient(hooks),
 	}
+	acts.Exports = activities.ExportSettings{
+		Dir: cfg.ExportDirectory(), AttachmentMax: cfg.ExportAttachmentMax, DownloadBaseURL: cfg.ExportDownloadBaseURL,
+	}
 	a := &App{Config: cfg, Log: log, Store: st, Temporal: tc, Activities: acts, Tokens: api.NewTokens(key, cfg.JWTTTL)}
 	a.API = a.NewAPI(a.APISettings())
 	// Webhook payloads are rendered by the API's own serializers.
@@ -119,7 +122,12 @@ func (a *App) RunWorker(ctx context.Context) error {
 	}
 	a.Log.Info("worker started", "task_queue", a.Config.TaskQueue)
 	done := make(chan struct{})
-	go func() { a.Dispatcher().Run(ctx); close(done) }()
+	go func() {
+		defer close(done)
+		if a.Config.OutboxDispatch {
+			a.Dispatcher().Run(ctx)
+		}
+	}()
 	<-ctx.Done()
 	w.Stop()
 	<-done

@@ -70,8 +70,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.Output == nil {
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	}
-	// Own process group: the server is stopped by us, in order, not by a terminal's Ctrl-C racing us.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Own process group: the server is stopped by us, in order, not by a terminal's Ctrl-C racing
+	// us; and it dies with us if we are killed, instead of holding its port forever.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start temporal dev server (%s): %w", o.CLIPath, err)
 	}

@@ -93,6 +93,9 @@ func (iso *Isolated) StartWorker(t testing.TB) *WorkerProcess {
 		"SENDGRID_API_KEY=",
 		"LOG_LEVEL=warn",
 		"WEBHOOK_ALLOW_INTERNAL=true",
+		// The outbox is shared with the stack, whose dispatcher starts its notifications on the
+		// stack's task queue: this worker, killed at will, must not take them onto its own.
+		"OUTBOX_DISPATCH=false",
 		"WEBHOOK_RETRY_SCHEDULE=200ms,400ms,800ms,1s,1s,1s,1s,1s,1s,1s",
 		"WEBHOOK_TIMEOUT=2s",
 	)

@@ -1,0 +1,166 @@
+package api
+
+import (
+	"errors"
+	"io/fs"
+	"net/http"
+	"os"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/workflows"
+)
+
+// reportingRoutes registers the exports of an organization's reports and its analytics.
+func (s *Server) reportingRoutes(g *gin.RouterGroup) {
+	g.POST("/organizations/:organization/reports/exports", s.createExport)
+	g.GET("/organizations/:organization/reports/exports/:export", s.getExport)
+	g.GET("/organizations/:organization/reports/exports/:export/download", s.downloadExport)
+	g.GET("/organizations/:organization/analytics", s.getAnalytics)
+}
+
+type exportJSON struct {
+	resource
+	State    domain.State       `json:"state"`
+	Progress exportProgressJSON `json:"progress"`
+	Size     *int64             `json:"size,omitempty"` // bytes of the archive, once DONE
+	Links    Links              `json:"_links"`
+}
+
+type exportProgressJSON struct {
+	Done  int `json:"done"`
+	Total int `json:"total"`
+}
+
+func renderExport(e domain.Export) exportJSON {
+	org, id := e.OrganizationID.String(), e.ID.String()
+	links := Links{
+		"self":         link(domain.ExportPath(e.OrganizationID, e.ID), "organization", org, "export", id),
+		"organization": organizationLink(e.OrganizationID),
+	}
+	out := exportJSON{
+		resource: newResource("Export", id, e.CreatedAt, e.UpdatedAt),
+		State:    e.State, Progress: exportProgressJSON{Done: e.Done, Total: e.Total}, Links: links,
+	}
+	if e.State == domain.ExportDone {
+		links["download"] = link(domain.ExportDownloadPath(e.OrganizationID, e.ID), "organization", org, "export", id)
+		size := e.Size
+		out.Size = &size
+	}
+	return out
+}
+
+// requireExporter checks the caller may export the organization's reports (admin or EXPORT).
+func (s *Server) requireExporter(c *gin.Context) (domain.Organization, error) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		return o, err
+	}
+	_, err = s.requireAnyRole(c, o.ID, domain.MsgNotExporter, domain.RoleAdmin, domain.RoleExport)
+	return o, err
+}
+
+// createExport records the export and starts its workflow (export/<id>), answering 202 at once.
+// The filters are the report list's; page and limit are read (and checked) like the list's but
+// do not narrow the export, which covers every matching report.
+func (s *Server) createExport(c *gin.Context) {
+	o, err := s.requireExporter(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	q := newQuery(c)
+	states, place, category := q.states(domain.ReportStates), q.uuid("place"), q.uuid("category")
+	p := q.page()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	e, err := s.store.CreateExport(c, domain.Export{
+		ID: uuid.New(), OrganizationID: o.ID, RequesterID: callerOf(c), Language: langOf(c), CreatedAt: s.now(),
+		Filters: domain.ExportFilters{States: states, Place: place, Category: category, After: p.After, Before: p.Before, Desc: p.Desc},
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	_, err = s.temporal.ExecuteWorkflow(c, client.StartWorkflowOptions{
+		ID:                       workflows.ExportWorkflowID(e.ID),
+		TaskQueue:                s.settings.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		StaticSummary:            "Export of the reports of organization " + o.ID.String(),
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.SAApplication.ValueSet(o.ApplicationID.String()),
+			workflows.SAOrganizations.ValueSet([]string{o.ID.String()}),
+			workflows.SAState.ValueSet(string(domain.ExportPending)),
+		),
+	}, workflows.ExportWorkflowName, workflows.ExportInput{ExportID: e.ID, OrganizationID: o.ID})
+	if err != nil {
+		// No workflow will ever build it: it must not stay PENDING.
+		if ferr := s.store.FailExport(c, e.ID, "workflow not started: "+err.Error(), s.now()); ferr != nil {
+			s.log.ErrorContext(c, "export left pending", "export", e.ID, "error", ferr)
+		}
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusAccepted, renderExport(e))
+}
+
+// pathExport loads the export in the path, which must belong to the path's organization.
+func (s *Server) pathExport(c *gin.Context) (domain.Export, error) {
+	o, err := s.requireExporter(c)
+	if err != nil {
+		return domain.Export{}, err
+	}
+	id, err := pathID(c, "export")
+	if err != nil {
+		return domain.Export{}, err
+	}
+	return s.store.Export(c, o.ID, id)
+}
+
+func (s *Server) getExport(c *gin.Context) {
+	e, err := s.pathExport(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderExport(e))
+}
+
+// downloadExport streams a finished export's archive (ranges supported, for resumed downloads).
+func (s *Server) downloadExport(c *gin.Context) {
+	e, err := s.pathExport(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if e.State != domain.ExportDone {
+		s.fail(c, domain.Conflict(domain.MsgExportNotReady, string(e.State)))
+		return
+	}
+	f, err := os.Open(e.FilePath)
+	if errors.Is(err, fs.ErrNotExist) {
+		s.fail(c, domain.Gone(domain.MsgExportFileGone))
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "application/zip")
+	c.Header("Content-Disposition", `attachment; filename="`+e.FileName()+`"`)
+	http.ServeContent(c.Writer, c.Request, e.FileName(), fi.ModTime(), f)
+}

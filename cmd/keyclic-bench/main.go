@@ -1,0 +1,53 @@
+// Command keyclic-bench measures the service on this machine, against the real stack (a fresh
+// Postgres database and a Temporal dev server of its own, as the tests use):
+//
+//	go run ./cmd/keyclic-bench -scenario reads        # GET /feedbacks (geo_near, geo_hash[]) and place matching on 1M feedbacks / 10k places
+//	go run ./cmd/keyclic-bench -scenario posts        # feedbacks posted end to end, next to a bare one-activity workflow
+//	go run ./cmd/keyclic-bench -scenario transitions  # report transitions through HTTP, next to a bare Temporal update
+//
+// It prints a Markdown table of latencies (p50/p99) and throughput.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"time"
+
+	"github.com/keyclic/keyclic/internal/testkit"
+)
+
+func main() {
+	scenario := flag.String("scenario", "all", "reads, posts, transitions or all")
+	feedbacks := flag.Int("feedbacks", 1_000_000, "feedbacks loaded for the reads scenario")
+	places := flag.Int("places", 10_000, "places loaded for the reads scenario")
+	duration := flag.Duration("duration", 20*time.Second, "how long each measurement runs")
+	concurrency := flag.Int("concurrency", 8, "concurrent clients")
+	flag.Parse()
+
+	ctx := context.Background()
+	os.Setenv("KEYCLIC_TEST_LOG", os.Getenv("KEYCLIC_TEST_LOG")) // quiet unless asked
+	stack, err := testkit.Start(ctx, "bench")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer stack.Stop()
+	b := &bench{stack: stack, duration: *duration, concurrency: *concurrency}
+	run := func(name string, f func() error) {
+		if *scenario != "all" && *scenario != name {
+			return
+		}
+		if err := f(); err != nil {
+			stack.Stop()
+			log.Fatalf("%s: %v", name, err)
+		}
+	}
+	fmt.Printf("# keyclic-bench (%d concurrent clients, %s per measurement)\n\n", b.concurrency, b.duration)
+	fmt.Println("| measurement | requests | rate (/s) | p50 | p99 |")
+	fmt.Println("|---|---:|---:|---:|---:|")
+	run("reads", func() error { return b.reads(ctx, *feedbacks, *places) })
+	run("posts", func() error { return b.posts(ctx) })
+	run("transitions", func() error { return b.transitions(ctx) })
+}
