@@ -198,7 +198,10 @@ func (a *Activities) composeOperation(ctx context.Context, n domain.Notice, nt n
 	nt.objectType, nt.objectID = "Operation", op.ID
 	switch n.Action {
 	case domain.ActionOperationAssigned:
-		if op.OperatorPersonID != nil {
+		switch {
+		case n.PersonID != nil: // the assignee named by the assignment itself
+			nt.recipients = []uuid.UUID{*n.PersonID}
+		case op.OperatorPersonID != nil:
 			nt.recipients = []uuid.UUID{*op.OperatorPersonID}
 		}
 		nt.args = []any{op.Name, a.personName(ctx, n.ActorID)}

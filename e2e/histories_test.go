@@ -64,6 +64,8 @@ func TestRecordWorkflowHistories(t *testing.T) {
 	partner.TransitionOperation(op, "progress", false).Expect(http.StatusOK)
 	partner.TransitionOperation(op, "resolve", false).Expect(http.StatusOK)
 	partner.TransitionReport(report, "close", false).Expect(http.StatusOK)
+	export := desk.Admin.Post("/organizations/"+desk.Org+"/reports/exports", nil).Expect(http.StatusAccepted).Str("id")
+	desk.Admin.WaitExport(desk.Org, export, "DONE")
 
 	dir := filepath.Join("..", "workflows", "testdata", "histories")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -76,6 +78,7 @@ func TestRecordWorkflowHistories(t *testing.T) {
 		"report":           "report/" + report,
 		"report-withdrawn": "report/" + sibling,
 		"operation":        "operation/" + op,
+		"export":           "export/" + export,
 	} {
 		record(t, filepath.Join(dir, name+".json"), id)
 	}

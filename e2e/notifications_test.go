@@ -613,6 +613,9 @@ func TestNotificationWall(t *testing.T) {
 		all.Str("_embedded.items.3.object.type") != "Person" || all.Str("_embedded.items.3._links.object.href") != "/people/"+u.PersonID {
 		t.Fatalf("welcome entry: %s", all.Body)
 	}
+	if got, want := u.WallVerbs(), []string{domain.ActionFeedbackCommented, domain.ActionFeedbackCommented, domain.ActionFeedbackCommented, domain.ActionUserRegistered}; !slices.Equal(got, want) {
+		t.Fatalf("wall verbs %v, want %v", got, want)
+	}
 	newest, second, third, oldest := ids[0], ids[1], ids[2], ids[3]
 	expectWall(t, u, "order=asc", oldest, third, second, newest)
 	if r := u.Wall("limit=3&page=2").Expect(http.StatusOK); !slices.Equal(r.IDs(), []string{oldest}) || r.Num("total") != 4 {

@@ -624,7 +624,7 @@ func TestWebhookSurvivesWorkerKill(t *testing.T) {
 	}
 	worker.Kill()
 	time.Sleep(time.Second) // a retry falls due while no worker runs
-	worker = iso.StartWorker(t)
+	iso.StartWorker(t)      // stopped by the test's cleanup
 	consumer.Up()
 
 	for _, id := range []string{first, second} {

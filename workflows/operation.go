@@ -239,7 +239,10 @@ func (o *operation) change(ctx workflow.Context, transition string, actor uuid.U
 	o.announce(domain.EventOperationStateChanged, occurrence)
 	switch transition {
 	case "assign":
-		o.tell(domain.ActionOperationAssigned, occurrence, actor)
+		// The assignee is named now: the operation may be reassigned before the notice goes out.
+		id := o.op.ID
+		o.events.tell(domain.Notice{Action: domain.ActionOperationAssigned, ActorID: &actor, OperationID: &id, PersonID: person,
+			Key: OperationWorkflowID(id) + "/" + domain.ActionOperationAssigned + "/" + occurrence})
 	case "resolve":
 		o.tell(domain.ActionOperationResolved, occurrence, actor)
 	}

@@ -34,4 +34,3 @@ func TestRecordedHistoriesReplay(t *testing.T) {
 		})
 	}
 }
-

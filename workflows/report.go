@@ -312,7 +312,10 @@ func (r *report) delegate(ctx workflow.Context, req DelegateRequest) (ReportStat
 	if err := workflow.UpsertTypedSearchAttributes(ctx, SAOrganizations.ValueSet(orgs)); err != nil {
 		return ReportState{}, err
 	}
-	r.tell(domain.ActionReportDelegated, req.OrganizationID.String(), &req.ActorID)
+	// The receiver is named now: by the time the notice goes out, the report may have moved on.
+	id, to := r.in.ReportID, req.OrganizationID
+	r.events.tell(domain.Notice{Action: domain.ActionReportDelegated, ActorID: &req.ActorID, ReportID: &id, OrganizationID: &to,
+		Key: ReportWorkflowID(id) + "/" + domain.ActionReportDelegated + "/" + to.String()})
 	return ReportState{State: r.state, Chain: r.chain}, nil
 }
 

@@ -287,8 +287,7 @@ func (in Inbox) Describe() string {
 	return b.String()
 }
 
-// Inboxes reads the inboxes of people, by person id: take it before an action, to tell what
-// the action brought.
+// Inboxes are people's inboxes by person id, read before an action to tell what it brought.
 type Inboxes map[string]Inbox
 
 // Inboxes reads what reached each of people so far.
