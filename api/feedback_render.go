@@ -107,19 +107,7 @@ func renderFeedbackWith(f domain.Feedback, x *store.FeedbackExtras) feedbackJSON
 
 // renderFeedbacks renders several feedbacks, loading what they need in a few queries.
 func (s *Server) renderFeedbacks(c *gin.Context, fs []domain.Feedback) ([]feedbackJSON, error) {
-	ids := make([]uuid.UUID, len(fs))
-	for i, f := range fs {
-		ids[i] = f.ID
-	}
-	extras, err := s.store.FeedbackExtrasFor(c, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]feedbackJSON, len(fs))
-	for i, f := range fs {
-		out[i] = renderFeedbackWith(f, extras[f.ID])
-	}
-	return out, nil
+	return renderWithExtras(c, fs, func(x domain.Feedback) uuid.UUID { return x.ID }, s.store.FeedbackExtrasFor, renderFeedbackWith)
 }
 
 func (s *Server) renderFeedback(c *gin.Context, status int, f domain.Feedback) {

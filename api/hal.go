@@ -1,12 +1,14 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
 )
@@ -99,4 +101,24 @@ func renderPage[T any](c *gin.Context, p domain.Page, total int, items []T) coll
 	}
 	return collection{Page: p.Page, Limit: p.Limit, Pages: pages, Total: total, Links: links,
 		Embedded: map[string]interface{}{"items": items}}
+}
+
+// renderWithExtras renders resources that need more than their row (checkpoints, images,
+// counts): load fetches those for every id of the page at once, so a page costs a few queries,
+// not a few per item.
+func renderWithExtras[T, X, J any](ctx context.Context, items []T, id func(T) uuid.UUID,
+	load func(context.Context, []uuid.UUID) (map[uuid.UUID]*X, error), render func(T, *X) J) ([]J, error) {
+	ids := make([]uuid.UUID, len(items))
+	for i, it := range items {
+		ids[i] = id(it)
+	}
+	extras, err := load(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]J, len(items))
+	for i, it := range items {
+		out[i] = render(it, extras[ids[i]])
+	}
+	return out, nil
 }

@@ -89,19 +89,7 @@ func renderOperationWith(o domain.Operation, x *store.OperationExtras) operation
 }
 
 func (s *Server) renderOperations(c context.Context, ops []domain.Operation) ([]operationJSON, error) {
-	ids := make([]uuid.UUID, len(ops))
-	for i, o := range ops {
-		ids[i] = o.ID
-	}
-	extras, err := s.store.OperationExtrasFor(c, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]operationJSON, len(ops))
-	for i, o := range ops {
-		out[i] = renderOperationWith(o, extras[o.ID])
-	}
-	return out, nil
+	return renderWithExtras(c, ops, func(x domain.Operation) uuid.UUID { return x.ID }, s.store.OperationExtrasFor, renderOperationWith)
 }
 
 func (s *Server) respondOperation(c *gin.Context, status int, id uuid.UUID) {

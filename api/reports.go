@@ -88,19 +88,7 @@ func renderReportWith(r domain.Report, x *store.ReportExtras) reportJSON {
 }
 
 func (s *Server) renderReports(c context.Context, rs []domain.Report) ([]reportJSON, error) {
-	ids := make([]uuid.UUID, len(rs))
-	for i, r := range rs {
-		ids[i] = r.ID
-	}
-	extras, err := s.store.ReportExtrasFor(c, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]reportJSON, len(rs))
-	for i, r := range rs {
-		out[i] = renderReportWith(r, extras[r.ID])
-	}
-	return out, nil
+	return renderWithExtras(c, rs, func(x domain.Report) uuid.UUID { return x.ID }, s.store.ReportExtrasFor, renderReportWith)
 }
 
 // respondReport answers with the report as it is now in the database.

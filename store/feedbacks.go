@@ -171,30 +171,6 @@ func (s *Store) Feedback(ctx context.Context, appID, id uuid.UUID) (domain.Feedb
 	return f, notFound(err)
 }
 
-// FeedbackCheckpoints lists the states a feedback reached, in order.
-func (s *Store) FeedbackCheckpoints(ctx context.Context, id uuid.UUID) ([]domain.Checkpoint, error) {
-	return checkpoints(ctx, s.Pool, `SELECT state, created_at FROM feedback_checkpoints WHERE feedback_id = $1 ORDER BY position`, id)
-}
-
-func checkpoints(ctx context.Context, q querier, sql string, id uuid.UUID) ([]domain.Checkpoint, error) {
-	rows, err := q.Query(ctx, sql, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []domain.Checkpoint{}
-	for rows.Next() {
-		var c domain.Checkpoint
-		var st string
-		if err := rows.Scan(&st, &c.At); err != nil {
-			return nil, err
-		}
-		c.State = domain.State(st)
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
 // FeedbackVisible reports whether the person may see the feedback.
 func (s *Store) FeedbackVisible(ctx context.Context, f domain.Feedback, personID uuid.UUID) (bool, error) {
 	if f.Public || f.ReporterID == personID {
@@ -204,15 +180,6 @@ func (s *Store) FeedbackVisible(ctx context.Context, f domain.Feedback, personID
 	err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reports r JOIN report_organizations ro ON ro.report_id = r.id
 		JOIN members m ON m.organization_id = ro.organization_id WHERE r.feedback_id = $1 AND m.person_id = $2)`, f.ID, personID).Scan(&ok)
 	return ok, err
-}
-
-// FeedbackReportIDs lists the ids of a feedback's reports.
-func (s *Store) FeedbackReportIDs(ctx context.Context, feedbackID uuid.UUID) ([]uuid.UUID, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT id FROM reports WHERE feedback_id = $1 ORDER BY organization_id`, feedbackID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
 // RetryFeedback moves a FAILED feedback to PENDING_MATCHING; it returns false with the current
@@ -243,15 +210,6 @@ func (s *Store) RetryFeedback(ctx context.Context, id uuid.UUID, cp Checkpoint) 
 	return domain.State(state), started, err
 }
 
-// FeedbackImageIDs lists a feedback's images, oldest first.
-func (s *Store) FeedbackImageIDs(ctx context.Context, feedbackID uuid.UUID) ([]uuid.UUID, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT image_id FROM feedback_images WHERE feedback_id = $1 ORDER BY created_at, image_id`, feedbackID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-}
-
 // FeedbackExtras is what rendering a feedback needs beyond its row.
 type FeedbackExtras struct {
 	ImageIDs    []uuid.UUID
@@ -260,41 +218,56 @@ type FeedbackExtras struct {
 	Operations  int // operations, over all its reports
 }
 
-// FeedbackExtrasFor loads images and checkpoints of several feedbacks in two queries.
+// FeedbackExtrasFor loads images, checkpoints and the operations' progression of several
+// feedbacks in three queries.
 func (s *Store) FeedbackExtrasFor(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*FeedbackExtras, error) {
 	out := make(map[uuid.UUID]*FeedbackExtras, len(ids))
 	for _, id := range ids {
 		out[id] = &FeedbackExtras{ImageIDs: []uuid.UUID{}, Checkpoints: []domain.Checkpoint{}}
 	}
-	rows, err := s.Pool.Query(ctx, `SELECT feedback_id, image_id FROM feedback_images WHERE feedback_id = ANY ($1) ORDER BY created_at, image_id`, ids)
+	if err := imagesFor(ctx, s.Pool, "feedback_images", "feedback_id", ids, func(id, image uuid.UUID) {
+		out[id].ImageIDs = append(out[id].ImageIDs, image)
+	}); err != nil {
+		return nil, err
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT r.feedback_id, count(*) FILTER (WHERE o.state = 'RESOLVED'), count(*)
+		FROM operations o JOIN reports r ON r.id = o.report_id
+		WHERE r.feedback_id = ANY ($1) AND o.removed_at IS NULL GROUP BY r.feedback_id`, ids)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
-		var fid, iid uuid.UUID
-		if err := rows.Scan(&fid, &iid); err != nil {
+		var id uuid.UUID
+		var resolved, total int
+		if err := rows.Scan(&id, &resolved, &total); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		out[fid].ImageIDs = append(out[fid].ImageIDs, iid)
+		out[id].Resolved, out[id].Operations = resolved, total
 	}
 	rows.Close()
-	rows, err = s.Pool.Query(ctx, `SELECT feedback_id, state, created_at FROM feedback_checkpoints WHERE feedback_id = ANY ($1) ORDER BY feedback_id, position`, ids)
-	if err != nil {
+	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	return out, checkpointsFor(ctx, s.Pool, `SELECT feedback_id, state, created_at FROM feedback_checkpoints WHERE feedback_id = ANY ($1) ORDER BY feedback_id, position`,
+		ids, func(id uuid.UUID, c domain.Checkpoint) { out[id].Checkpoints = append(out[id].Checkpoints, c) })
+}
+
+// imagesFor lists the images of several owners (a feedback_images-like table), oldest first.
+func imagesFor(ctx context.Context, q querier, table, key string, ids []uuid.UUID, add func(owner, image uuid.UUID)) error {
+	rows, err := q.Query(ctx, `SELECT `+key+`, image_id FROM `+table+` WHERE `+key+` = ANY ($1) ORDER BY created_at, image_id`, ids)
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var fid uuid.UUID
-		var c domain.Checkpoint
-		var st string
-		if err := rows.Scan(&fid, &st, &c.At); err != nil {
-			return nil, err
+		var owner, image uuid.UUID
+		if err := rows.Scan(&owner, &image); err != nil {
+			return err
 		}
-		c.State = domain.State(st)
-		out[fid].Checkpoints = append(out[fid].Checkpoints, c)
+		add(owner, image)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // FeedbackReporter returns who posted a feedback.

@@ -62,13 +62,6 @@ func (s *Store) Wall(ctx context.Context, personID uuid.UUID, read *bool, p doma
 	return listPage(ctx, s.Pool, wallCols, "notifications n", "n", f, p, scanWallEntry)
 }
 
-// UnreadCount counts a person's unread notifications.
-func (s *Store) UnreadCount(ctx context.Context, personID uuid.UUID) (int, error) {
-	var n int
-	err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE person_id = $1 AND read_at IS NULL`, personID).Scan(&n)
-	return n, err
-}
-
 // MarkRead marks one of a person's notifications read (or unread), returning it.
 func (s *Store) MarkRead(ctx context.Context, personID, id uuid.UUID, read bool) (WallEntry, error) {
 	e, err := scanWallEntry(s.Pool.QueryRow(ctx, `UPDATE notifications AS n SET read_at = CASE WHEN $3 THEN coalesce(read_at, now()) END

@@ -211,11 +211,6 @@ func (s *Store) OperationLogs(ctx context.Context, id uuid.UUID, p domain.Page) 
 		})
 }
 
-// OperationCheckpoints lists the states an operation reached, in order.
-func (s *Store) OperationCheckpoints(ctx context.Context, id uuid.UUID) ([]domain.Checkpoint, error) {
-	return checkpoints(ctx, s.Pool, `SELECT state, created_at FROM operation_checkpoints WHERE operation_id = $1 ORDER BY position`, id)
-}
-
 // ReportProgress counts a report's live operations and those resolved.
 func (s *Store) ReportProgress(ctx context.Context, reportID uuid.UUID) (resolved, total int, err error) {
 	err = s.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE state = 'RESOLVED'), count(*) FROM operations
@@ -235,20 +230,9 @@ func (s *Store) OperationExtrasFor(ctx context.Context, ids []uuid.UUID) (map[uu
 	for _, id := range ids {
 		out[id] = &OperationExtras{Checkpoints: []domain.Checkpoint{}, ImageIDs: []uuid.UUID{}}
 	}
-	rows, err := s.Pool.Query(ctx, `SELECT operation_id, image_id FROM operation_images WHERE operation_id = ANY ($1) ORDER BY created_at, image_id`, ids)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var oid, iid uuid.UUID
-		if err := rows.Scan(&oid, &iid); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out[oid].ImageIDs = append(out[oid].ImageIDs, iid)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := imagesFor(ctx, s.Pool, "operation_images", "operation_id", ids, func(id, image uuid.UUID) {
+		out[id].ImageIDs = append(out[id].ImageIDs, image)
+	}); err != nil {
 		return nil, err
 	}
 	return out, checkpointsFor(ctx, s.Pool, `SELECT operation_id, state, created_at FROM operation_checkpoints WHERE operation_id = ANY ($1) ORDER BY operation_id, position`,

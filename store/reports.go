@@ -73,11 +73,6 @@ func (s *Store) Reports(ctx context.Context, rf ReportFilter, p domain.Page) ([]
 	return listPage(ctx, s.Pool, reportCols, "reports r", "r", f, p, scanReport)
 }
 
-// ReportCheckpoints lists the states a report reached, in order.
-func (s *Store) ReportCheckpoints(ctx context.Context, id uuid.UUID) ([]domain.Checkpoint, error) {
-	return checkpoints(ctx, s.Pool, `SELECT state, created_at FROM report_checkpoints WHERE report_id = $1 ORDER BY position`, id)
-}
-
 // SetReportState moves a report from one state to another, recording the checkpoint. A retry
 // that finds the report already moved by the same checkpoint succeeds; any other state is a conflict.
 func (s *Store) SetReportState(ctx context.Context, id uuid.UUID, from, to domain.State, cp Checkpoint) error {

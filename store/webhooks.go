@@ -180,13 +180,6 @@ func (s *Store) attachAttempts(ctx context.Context, ds []*domain.Delivery) error
 	return rows.Err()
 }
 
-// AttemptCount is the number of attempts a delivery has had.
-func (s *Store) AttemptCount(ctx context.Context, id uuid.UUID) (int, error) {
-	var n int
-	err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM webhook_attempts WHERE delivery_id = $1`, id).Scan(&n)
-	return n, err
-}
-
 // AttemptResult records one attempt and what it means for the delivery and its webhook.
 type AttemptResult struct {
 	Attempt   domain.Attempt

@@ -13,7 +13,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -33,6 +32,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/keyclic/keyclic/internal/benchkit"
 	"github.com/keyclic/keyclic/internal/testkit"
 )
 
@@ -66,24 +66,24 @@ func main() {
 	}
 	defer c.close()
 
-	api := &client{base: stack.HTTP.URL, http: &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
-	admin, _, err := api.user()
+	api := benchkit.NewClient(stack.HTTP.URL)
+	admin, _, err := api.User()
 	if err != nil {
 		fail("admin: %v", err)
 	}
 	var org struct{ ID string }
-	if err := admin.do(http.MethodPost, "/organizations", map[string]string{"name": "Bench webhooks " + uuid.NewString()[:8],
+	if err := admin.Do(http.MethodPost, "/organizations", map[string]string{"name": "Bench webhooks " + uuid.NewString()[:8],
 		"businessActivity": testkit.BusinessActivityRoads}, http.StatusCreated, &org); err != nil {
 		fail("organization: %v", err)
 	}
 	corner := testkit.RandomArea()
 	const size = 0.5
-	if err := admin.do(http.MethodPost, "/organizations/"+org.ID+"/places", map[string]any{"name": "Bench square",
+	if err := admin.Do(http.MethodPost, "/organizations/"+org.ID+"/places", map[string]any{"name": "Bench square",
 		"polygon": testkit.Polygon(testkit.Box(corner.Lat, corner.Lon, corner.Lat+size, corner.Lon+size))}, http.StatusCreated, nil); err != nil {
 		fail("place: %v", err)
 	}
 	for i := range *hooks {
-		if err := admin.do(http.MethodPost, "/organizations/"+org.ID+"/webhooks", map[string]any{"event": "reportStateChanged",
+		if err := admin.Do(http.MethodPost, "/organizations/"+org.ID+"/webhooks", map[string]any{"event": "reportStateChanged",
 			"payloadUrl": c.url(fmt.Sprintf("/hook/%d", i))}, http.StatusCreated, nil); err != nil {
 			fail("webhook: %v", err)
 		}
@@ -91,9 +91,9 @@ func main() {
 
 	// Setup, not measured: one report per four changes.
 	log.Printf("posting %d feedbacks…", reports)
-	citizens := make([]*client, *concurrency)
+	citizens := make([]*benchkit.Client, *concurrency)
 	for i := range citizens {
-		if citizens[i], _, err = api.user(); err != nil {
+		if citizens[i], _, err = api.User(); err != nil {
 			fail("citizen: %v", err)
 		}
 	}
@@ -104,7 +104,7 @@ func main() {
 		g.Go(func() error {
 			var f struct{ ID string }
 			p := corner.Offset(rand.Float64()*size, rand.Float64()*size)
-			if err := citizens[i%len(citizens)].do(http.MethodPost, "/feedbacks/issues", testkit.IssueBody(p, nil), http.StatusCreated, &f); err != nil {
+			if err := citizens[i%len(citizens)].Do(http.MethodPost, "/feedbacks/issues", testkit.IssueBody(p, nil), http.StatusCreated, &f); err != nil {
 				return err
 			}
 			return stack.App.Store.Pool.QueryRow(ctx, `SELECT id::text FROM reports WHERE feedback_id = $1`, f.ID).Scan(&ids[i])
@@ -137,7 +137,7 @@ func main() {
 					pace()
 					t0 := time.Now()
 					var r struct{ State string }
-					if err := admin.do(http.MethodPost, "/reports/"+ids[i]+"/workflow/transition", map[string]string{"transition": s.transition}, http.StatusOK, &r); err != nil {
+					if err := admin.Do(http.MethodPost, "/reports/"+ids[i]+"/workflow/transition", map[string]string{"transition": s.transition}, http.StatusOK, &r); err != nil {
 						return err
 					}
 					if r.State != s.state {
@@ -279,62 +279,4 @@ func (c *consumer) snapshot() map[key][]time.Time {
 		out[k] = slices.Clone(v)
 	}
 	return out
-}
-
-// client is a bare API client: the bench measures the service, not a test framework.
-type client struct {
-	base, token string
-	http        *http.Client
-}
-
-func (c *client) do(method, path string, body any, want int, out any) error {
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, c.base+path, rd)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Keyclic-App", "com.keyclic.app")
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != want {
-		return fmt.Errorf("%s %s: status %d: %.300s", method, path, resp.StatusCode, b)
-	}
-	if out != nil {
-		return json.Unmarshal(b, out)
-	}
-	return nil
-}
-
-// user registers a person and returns a client logged in as them, and their id.
-func (c *client) user() (*client, string, error) {
-	email := "bench-" + uuid.NewString()[:12] + "@example.com"
-	var person struct{ ID string }
-	if err := c.do(http.MethodPost, "/security/register", map[string]string{"email": email, "password": "bench password"}, http.StatusCreated, &person); err != nil {
-		return nil, "", err
-	}
-	var login struct{ AccessToken string }
-	if err := c.do(http.MethodPost, "/security/login", map[string]string{"login": email, "password": "bench password"}, http.StatusOK, &login); err != nil {
-		return nil, "", err
-	}
-	u := *c
-	u.token = login.AccessToken
-	return &u, person.ID, nil
 }

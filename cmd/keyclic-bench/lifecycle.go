@@ -14,27 +14,29 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/keyclic/keyclic/internal/benchkit"
 )
 
 // desk is an organization with one large place, its admin, and citizens reporting there.
 type desk struct {
-	admin    *client
+	admin    *benchkit.Client
 	org      string
-	citizens []*client
+	citizens []*benchkit.Client
 }
 
 // The posts and transitions scenarios work in a square away from the reads scenario's area.
 const deskSouth, deskWest, deskSize = 10.0, 10.0, 1.0
 
 func (b *bench) newDesk() (*desk, error) {
-	c := newClient(b.stack.HTTP.URL)
-	admin, _, err := c.user()
+	c := benchkit.NewClient(b.stack.HTTP.URL)
+	admin, _, err := c.User()
 	if err != nil {
 		return nil, err
 	}
 	d := &desk{admin: admin}
 	var org struct{ ID string }
-	if err := admin.do(http.MethodPost, "/organizations", map[string]string{"name": "Bench desk " + uuid.NewString()[:8],
+	if err := admin.Do(http.MethodPost, "/organizations", map[string]string{"name": "Bench desk " + uuid.NewString()[:8],
 		"businessActivity": "4bff7cb9-0fd2-4b44-9b0e-f6d17bb4ef36"}, http.StatusCreated, &org); err != nil {
 		return nil, err
 	}
@@ -44,12 +46,12 @@ func (b *bench) newDesk() (*desk, error) {
 		{"latitude": deskSouth + deskSize, "longitude": deskWest + deskSize}, {"latitude": deskSouth + deskSize, "longitude": deskWest},
 		{"latitude": deskSouth, "longitude": deskWest},
 	}
-	if err := admin.do(http.MethodPost, "/organizations/"+d.org+"/places", map[string]any{"name": "Bench square",
+	if err := admin.Do(http.MethodPost, "/organizations/"+d.org+"/places", map[string]any{"name": "Bench square",
 		"polygon": map[string]any{"srid": 4326, "rings": []any{map[string]any{"points": ring}}}}, http.StatusCreated, nil); err != nil {
 		return nil, err
 	}
 	for range b.concurrency {
-		u, _, err := c.user()
+		u, _, err := c.User()
 		if err != nil {
 			return nil, err
 		}
@@ -61,7 +63,7 @@ func (b *bench) newDesk() (*desk, error) {
 // post has a citizen report a problem inside the desk's place; it answers 201 once delivered.
 func (d *desk) post(citizen int) (string, error) {
 	var f struct{ ID string }
-	err := d.citizens[citizen].do(http.MethodPost, "/feedbacks/issues", map[string]any{
+	err := d.citizens[citizen].Do(http.MethodPost, "/feedbacks/issues", map[string]any{
 		"geo":        map[string]any{"point": map[string]float64{"latitude": deskSouth + rand.Float64()*deskSize, "longitude": deskWest + rand.Float64()*deskSize}},
 		"visibility": "VISIBILITY_PUBLIC", "description": "Bench pothole",
 	}, http.StatusCreated, &f)
@@ -123,7 +125,7 @@ func (b *bench) transitions(ctx context.Context) error {
 		} `json:"_embedded"`
 	}
 	for page := 1; ; page++ {
-		if err := d.admin.do(http.MethodGet, fmt.Sprintf("/organizations/%s/reports?limit=100&page=%d", d.org, page), nil, http.StatusOK, &list); err != nil {
+		if err := d.admin.Do(http.MethodGet, fmt.Sprintf("/organizations/%s/reports?limit=100&page=%d", d.org, page), nil, http.StatusOK, &list); err != nil {
 			return err
 		}
 		for _, it := range list.Embedded.Items {
@@ -155,7 +157,7 @@ func (b *bench) transitions(ctx context.Context) error {
 		report, step := cur.report, steps[cur.step]
 		cur.step++
 		mu.Unlock()
-		return true, d.admin.do(http.MethodPost, "/reports/"+report+"/workflow/transition", map[string]string{"transition": step}, http.StatusOK, nil)
+		return true, d.admin.Do(http.MethodPost, "/reports/"+report+"/workflow/transition", map[string]string{"transition": step}, http.StatusOK, nil)
 	}); err != nil {
 		return err
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/internal/benchkit"
+	"github.com/keyclic/keyclic/internal/testkit"
 )
 
 // The reads scenario's area: mainland France, where the generated feedbacks and places lie.
@@ -20,8 +22,8 @@ const (
 
 // reads loads feedbacks and places with SQL, then measures the list filters and place matching.
 func (b *bench) reads(ctx context.Context, feedbacks, places int) error {
-	c := newClient(b.stack.HTTP.URL)
-	u, person, err := c.user()
+	c := benchkit.NewClient(b.stack.HTTP.URL)
+	u, person, err := c.User()
 	if err != nil {
 		return err
 	}
@@ -31,19 +33,19 @@ func (b *bench) reads(ctx context.Context, feedbacks, places int) error {
 	q := func(v url.Values) string { return "/feedbacks?" + v.Encode() }
 	if err := b.measure(fmt.Sprintf("GET /feedbacks geo_near 1 km (%d feedbacks)", feedbacks), func(int) (bool, error) {
 		p := randomPoint()
-		return true, u.do(http.MethodGet, q(url.Values{"geo_near": {fmt.Sprintf("%+f%+f+1000", p.Latitude, p.Longitude)}}), nil, http.StatusOK, nil)
+		return true, u.Do(http.MethodGet, q(url.Values{"geo_near": {fmt.Sprintf("%+f%+f+1000", p.Latitude, p.Longitude)}}), nil, http.StatusOK, nil)
 	}); err != nil {
 		return err
 	}
 	if err := b.measure("GET /feedbacks geo_near[radius]=5000 (bracket form)", func(int) (bool, error) {
 		p := randomPoint()
-		return true, u.do(http.MethodGet, q(url.Values{"geo_near[radius]": {"5000"}, "geo_near[geo_coordinates]": {fmt.Sprintf("%+f%+f", p.Latitude, p.Longitude)}}), nil, http.StatusOK, nil)
+		return true, u.Do(http.MethodGet, q(url.Values{"geo_near[radius]": {"5000"}, "geo_near[geo_coordinates]": {fmt.Sprintf("%+f%+f", p.Latitude, p.Longitude)}}), nil, http.StatusOK, nil)
 	}); err != nil {
 		return err
 	}
 	if err := b.measure("GET /feedbacks geo_hash[] (two 5-character cells)", func(int) (bool, error) {
-		h1, h2 := geohash(randomPoint(), 5), geohash(randomPoint(), 5)
-		return true, u.do(http.MethodGet, q(url.Values{"geo_hash[]": {h1, h2}}), nil, http.StatusOK, nil)
+		h1, h2 := cell(randomPoint()), cell(randomPoint())
+		return true, u.Do(http.MethodGet, q(url.Values{"geo_hash[]": {h1, h2}}), nil, http.StatusOK, nil)
 	}); err != nil {
 		return err
 	}
@@ -56,7 +58,7 @@ func (b *bench) reads(ctx context.Context, feedbacks, places int) error {
 	}
 	return b.measure("GET /places?geo_coordinates (HTTP)", func(int) (bool, error) {
 		p := randomPoint()
-		return true, u.do(http.MethodGet, "/places?"+url.Values{"geo_coordinates": {fmt.Sprintf("%+f%+f", p.Latitude, p.Longitude)}}.Encode(), nil, http.StatusOK, nil)
+		return true, u.Do(http.MethodGet, "/places?"+url.Values{"geo_coordinates": {fmt.Sprintf("%+f%+f", p.Latitude, p.Longitude)}}.Encode(), nil, http.StatusOK, nil)
 	})
 }
 
@@ -111,35 +113,5 @@ func (b *bench) load(ctx context.Context, person string, feedbacks, places int) 
 	return err
 }
 
-// geohash encodes a point (the standard base32 geohash).
-func geohash(p domain.Point, precision int) string {
-	const alphabet = "0123456789bcdefghjkmnpqrstuvwxyz"
-	latLo, latHi, lonLo, lonHi := -90.0, 90.0, -180.0, 180.0
-	out := make([]byte, 0, precision)
-	bit, ch, even := 0, 0, true
-	for len(out) < precision {
-		if even {
-			mid := (lonLo + lonHi) / 2
-			if p.Longitude >= mid {
-				ch |= 1 << (4 - bit)
-				lonLo = mid
-			} else {
-				lonHi = mid
-			}
-		} else {
-			mid := (latLo + latHi) / 2
-			if p.Latitude >= mid {
-				ch |= 1 << (4 - bit)
-				latLo = mid
-			} else {
-				latHi = mid
-			}
-		}
-		even = !even
-		if bit++; bit == 5 {
-			out = append(out, alphabet[ch])
-			bit, ch = 0, 0
-		}
-	}
-	return string(out)
-}
+// cell is the 5-character geohash cell of a point.
+func cell(p domain.Point) string { return testkit.GeoHash(testkit.Pt(p.Latitude, p.Longitude), 5) }
