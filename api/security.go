@@ -147,6 +147,19 @@ func (s *Server) passwordChangeRequest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	// One email per throttle period at most: repeated requests must not flood someone's
+	// mailbox. The answer is the same, so nothing is revealed.
+	if s.settings.PasswordResetThrottle > 0 {
+		recent, err := s.store.HasRecentPasswordReset(c, p.ID, s.now().Add(-s.settings.PasswordResetThrottle))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if recent {
+			c.Status(http.StatusNoContent)
+			return
+		}
+	}
 	// The application, when the client names one, chooses the link in the email.
 	var appID *uuid.UUID
 	if key := c.GetHeader("X-Keyclic-App"); key != "" {

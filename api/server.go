@@ -6,8 +6,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
+	"github.com/gin-contrib/cors"
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
 
@@ -20,9 +22,12 @@ import (
 type Settings struct {
 	TaskQueue        string
 	PasswordResetTTL time.Duration
-	BcryptCost       int
-	Operations       workflows.OperationSettings
-	Webhooks         WebhookSettings
+	// PasswordResetThrottle is the shortest time between two reset emails to one person (0: none).
+	PasswordResetThrottle time.Duration
+	BcryptCost            int
+	Operations            workflows.OperationSettings
+	Webhooks              WebhookSettings
+	CORSOrigins           []string // browser origins allowed to call the API; "*" for any
 }
 
 // Server holds what handlers need. One Temporal client per process, shared with the worker.
@@ -55,7 +60,7 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(s.logRequests, s.recoverPanics, setLanguage, withTimeout)
+	r.Use(s.logRequests, s.recoverPanics, s.cors(), setLanguage, withTimeout)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, &domain.Error{Kind: domain.KindNotFound, Msg: domain.Msg(domain.MsgRouteNotFound)})
 	})
@@ -102,4 +107,20 @@ func withTimeout(c *gin.Context) {
 func hal(c *gin.Context, status int, v any) {
 	c.Header("Content-Type", "application/hal+json; charset=utf-8")
 	c.PureJSON(status, v) // links keep their & unescaped
+}
+
+// cors lets the configured web apps call the API from a browser: bearer tokens, no cookies.
+func (s *Server) cors() gin.HandlerFunc {
+	cfg := cors.Config{
+		AllowMethods:  []string{"GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"},
+		AllowHeaders:  []string{"Authorization", "Content-Type", "Accept", "Accept-Language", "X-Keyclic-App", "X-Keyclic-App-Version"},
+		ExposeHeaders: []string{"Content-Disposition"},
+		MaxAge:        12 * time.Hour,
+	}
+	if len(s.settings.CORSOrigins) == 0 || slices.Contains(s.settings.CORSOrigins, "*") {
+		cfg.AllowAllOrigins = true
+	} else {
+		cfg.AllowOrigins = s.settings.CORSOrigins
+	}
+	return cors.New(cfg)
 }

@@ -16,6 +16,9 @@ import (
 type Config struct {
 	DatabaseURL string // DATABASE_URL
 	HTTPAddr    string // HTTP_ADDR
+	// CORS_ALLOWED_ORIGINS: comma-separated origins of the web apps allowed to call the API from
+	// a browser ("*" for any: the API authenticates with bearer tokens, not cookies).
+	CORSAllowedOrigins []string
 
 	TemporalAddress   string // TEMPORAL_ADDRESS
 	TemporalNamespace string // TEMPORAL_NAMESPACE
@@ -30,9 +33,10 @@ type Config struct {
 	MailFrom       string // MAIL_FROM
 	MailFromName   string // MAIL_FROM_NAME
 
-	PasswordResetTTL time.Duration // PASSWORD_RESET_TTL
-	PasswordResetURL string        // PASSWORD_RESET_URL: used when the request names no application
-	BcryptCost       int           // BCRYPT_COST
+	PasswordResetTTL      time.Duration // PASSWORD_RESET_TTL
+	PasswordResetURL      string        // PASSWORD_RESET_URL: used when the request names no application
+	PasswordResetThrottle time.Duration // PASSWORD_RESET_THROTTLE: shortest time between two reset emails to one person
+	BcryptCost            int           // BCRYPT_COST
 
 	OperationDefaultDelay     time.Duration // OPERATION_DEFAULT_DELAY: due time of an operation with no start date and duration
 	OperationReminderInterval time.Duration // OPERATION_REMINDER_INTERVAL: between reminders of an overdue operation
@@ -72,6 +76,7 @@ func FromEnv() (Config, error) {
 		MailFromName:              r.str("MAIL_FROM_NAME", "Keyclic"),
 		PasswordResetTTL:          r.duration("PASSWORD_RESET_TTL", time.Hour),
 		PasswordResetURL:          r.str("PASSWORD_RESET_URL", "https://app.keyclic.com/#/password-reset/"),
+		PasswordResetThrottle:     r.duration("PASSWORD_RESET_THROTTLE", time.Minute),
 		BcryptCost:                r.integer("BCRYPT_COST", 12),
 		OperationDefaultDelay:     r.duration("OPERATION_DEFAULT_DELAY", 72*time.Hour),
 		OperationReminderInterval: r.duration("OPERATION_REMINDER_INTERVAL", 24*time.Hour),
@@ -152,6 +157,16 @@ func (r *reader) durations(name, def string) []time.Duration {
 			return nil
 		}
 		out = append(out, d)
+	}
+	return out
+}
+
+func (r *reader) list(name, def string) []string {
+	var out []string
+	for _, part := range strings.Split(r.str(name, def), ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
 	}
 	return out
 }

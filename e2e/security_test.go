@@ -470,3 +470,26 @@ func TestPasswordChangeTwoTokensConcurrently(t *testing.T) {
 	passwords := []string{"password of the first link", "password of the second link"}
 	expectOneWinner(t, u, postConcurrently(t, tokens, passwords), passwords)
 }
+
+// A second reset request within the throttle period sends no second email, and answers the same.
+func TestPasswordChangeRequestIsThrottled(t *testing.T) {
+	settings := stack.App.APISettings()
+	settings.PasswordResetThrottle = time.Hour
+	srv := httptest.NewServer(stack.App.NewAPI(settings).Handler())
+	defer srv.Close()
+	u := stack.NewUser(t)
+	c := u.With(func(c *testkit.Client) { c.Base = srv.URL })
+	c.Post("/security/password/change-request", map[string]string{"email": u.Email}).Expect(http.StatusNoContent)
+	stack.WaitEmails(t, u.Email, "password_reset", 1)
+	c.Post("/security/password/change-request", map[string]string{"email": u.Email}).Expect(http.StatusNoContent)
+	// Another person's request, sent after, arrives: the first person's second one would have too.
+	other := stack.NewUser(t)
+	c.Post("/security/password/change-request", map[string]string{"email": other.Email}).Expect(http.StatusNoContent)
+	stack.WaitEmails(t, other.Email, "password_reset", 1)
+	if n := len(stack.PasswordResets(t, u.PersonID)); n != 1 {
+		t.Fatalf("%d reset requests recorded, want 1", n)
+	}
+	if got := stack.WaitEmails(t, u.Email, "password_reset", 1); len(got) != 1 {
+		t.Fatalf("%d reset emails, want 1", len(got))
+	}
+}

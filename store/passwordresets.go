@@ -99,3 +99,12 @@ func (s *Store) PasswordReset(ctx context.Context, id uuid.UUID) (PasswordReset,
 	err := s.Pool.QueryRow(ctx, `SELECT id, person_id, state, expires_at FROM password_resets WHERE id = $1`, id).Scan(&r.ID, &r.PersonID, &r.State, &r.ExpiresAt)
 	return r, notFound(err)
 }
+
+// HasRecentPasswordReset reports whether the person asked for a reset since the given time and
+// it is still pending (a new request then sends no second email).
+func (s *Store) HasRecentPasswordReset(ctx context.Context, personID uuid.UUID, since time.Time) (bool, error) {
+	var ok bool
+	err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM password_resets WHERE person_id = $1 AND state = 'PENDING' AND created_at >= $2)`,
+		personID, since).Scan(&ok)
+	return ok, err
+}

@@ -85,6 +85,7 @@ func (a *App) APISettings() api.Settings {
 		Operations: workflows.OperationSettings{
 			DefaultDelay: a.Config.OperationDefaultDelay, ReminderInterval: a.Config.OperationReminderInterval,
 		},
+		CORSOrigins: a.Config.CORSAllowedOrigins, PasswordResetThrottle: a.Config.PasswordResetThrottle,
 		Webhooks: api.WebhookSettings{
 			AllowInternal: a.Config.WebhookAllowInternal, Schedule: a.Config.WebhookSchedule, RetryAfterCap: a.Config.WebhookRetryAfterCap,
 		},

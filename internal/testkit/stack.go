@@ -66,6 +66,8 @@ func Start(ctx context.Context, name string) (*Stack, error) {
 	cfg.DataDir = s.dataDir
 	cfg.JWTPrivateKey, cfg.JWTPrivateKeyFile = "", ""
 	cfg.SendGridAPIKey = ""
+	// Tests ask for several resets in a row; the throttle has a test of its own.
+	cfg.PasswordResetThrottle = 0
 	// Test consumers listen on loopback; retries come quickly so failures are seen in seconds.
 	cfg.WebhookAllowInternal = true
 	cfg.WebhookSchedule = []time.Duration{200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second, time.Second}
