@@ -31,5 +31,9 @@ lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 	$(GO) run go.temporal.io/sdk/contrib/tools/workflowcheck@v0.6.0 -test=false ./workflows/...
 
+# The service's benchmarks (see the README): reads on 1M feedbacks, posts and transitions.
+bench: postgres bin/temporal
+	$(GO) run ./cmd/keyclic-bench -scenario all
+
 clean:
 	rm -rf bin var
