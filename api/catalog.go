@@ -69,21 +69,10 @@ func renderBusinessActivity(b domain.BusinessActivity) businessActivityJSON {
 func (s *Server) listBusinessActivities(c *gin.Context) {
 	q := newQuery(c)
 	f := store.BusinessActivityFilter{ApplicationID: appOf(c).ID, Organization: q.uuid("organization"), Point: q.point()}
-	p := q.page()
-	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	list, total, err := s.store.BusinessActivities(c, f, p)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	items := make([]businessActivityJSON, len(list))
-	for i, b := range list {
-		items[i] = renderBusinessActivity(b)
-	}
-	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	respondList(s, c, q, func(p domain.Page) ([]domain.BusinessActivity, int, error) {
+		return s.store.BusinessActivities(c, f, p)
+	},
+		each(renderBusinessActivity))
 }
 
 func (s *Server) getBusinessActivity(c *gin.Context) {

@@ -128,21 +128,7 @@ func (q *query) categoryFilter(appID uuid.UUID) store.CategoryFilter {
 }
 
 func (s *Server) respondCategories(c *gin.Context, q *query, f store.CategoryFilter) {
-	p := q.page()
-	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	cats, total, err := s.store.Categories(c, f, p)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	items := make([]categoryJSON, len(cats))
-	for i, cat := range cats {
-		items[i] = renderCategory(cat)
-	}
-	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	respondList(s, c, q, func(p domain.Page) ([]domain.Category, int, error) { return s.store.Categories(c, f, p) }, each(renderCategory))
 }
 
 // pathCategory loads the category named in the path, within the request's application.

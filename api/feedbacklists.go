@@ -2,7 +2,6 @@ package api
 
 import (
 	"math"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -62,22 +61,8 @@ func (q *query) feedbackFilter(c *gin.Context) store.FeedbackFilter {
 }
 
 func (s *Server) respondFeedbacks(c *gin.Context, q *query, f store.FeedbackFilter) {
-	p := q.page()
-	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	fs, total, err := s.store.Feedbacks(c, f, p)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	items, err := s.renderFeedbacks(c, fs)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	respondList(s, c, q, func(p domain.Page) ([]domain.Feedback, int, error) { return s.store.Feedbacks(c, f, p) },
+		func(fs []domain.Feedback) ([]feedbackJSON, error) { return s.renderFeedbacks(c, fs) })
 }
 
 // geoNear reads the proximity filter in either form: the documented

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -121,4 +122,36 @@ func renderWithExtras[T, X, J any](ctx context.Context, items []T, id func(T) uu
 		out[i] = render(it, extras[ids[i]])
 	}
 	return out, nil
+}
+
+// respondList answers a page of a collection: the query's paging (and the violations of the
+// filters read before), the store's page of items, and their rendering.
+func respondList[T, J any](s *Server, c *gin.Context, q *query, list func(domain.Page) ([]T, int, error), render func([]T) ([]J, error)) {
+	p := q.page()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, total, err := list(p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := render(items)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderPage(c, p, total, out))
+}
+
+// each renders the items of a page one by one.
+func each[T, J any](render func(T) J) func([]T) ([]J, error) {
+	return func(items []T) ([]J, error) {
+		out := make([]J, len(items))
+		for i, it := range items {
+			out[i] = render(it)
+		}
+		return out, nil
+	}
 }

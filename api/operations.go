@@ -117,7 +117,16 @@ func (s *Server) readableOperation(c *gin.Context) (domain.Operation, domain.Rep
 	if err != nil {
 		return o, domain.Report{}, err
 	}
-	r, err := s.reportFor(c, o.ReportID, "report")
+	r, err := s.reportFor(c, o.ReportID)
+	return o, r, err
+}
+
+// adminOperation loads the operation in the path for an admin of the organization treating its report.
+func (s *Server) adminOperation(c *gin.Context) (domain.Operation, domain.Report, error) {
+	o, r, err := s.readableOperation(c)
+	if err == nil {
+		err = s.requireTreatingAdmin(c, r)
+	}
 	return o, r, err
 }
 
@@ -165,7 +174,7 @@ func (s *Server) createOperation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	r, err := s.reportFor(c, reportID, "report")
+	r, err := s.reportFor(c, reportID)
 	if domain.IsKind(err, domain.KindNotFound) {
 		err = domain.Invalid("report", domain.MsgUnknownReference)
 	}
@@ -214,12 +223,8 @@ func (s *Server) getOperationTracking(c *gin.Context) {
 }
 
 func (s *Server) patchOperation(c *gin.Context) {
-	o, r, err := s.readableOperation(c)
+	o, _, err := s.adminOperation(c)
 	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := s.requireTreatingAdmin(c, r); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -247,12 +252,8 @@ func (s *Server) patchOperation(c *gin.Context) {
 }
 
 func (s *Server) deleteOperation(c *gin.Context) {
-	o, r, err := s.readableOperation(c)
+	o, _, err := s.adminOperation(c)
 	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := s.requireTreatingAdmin(c, r); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -271,12 +272,8 @@ type assignData struct {
 
 // assignOperation hands the operation to an operator or admin of the organization treating the report.
 func (s *Server) assignOperation(c *gin.Context) {
-	o, r, err := s.readableOperation(c)
+	o, r, err := s.adminOperation(c)
 	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := s.requireTreatingAdmin(c, r); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -403,26 +400,12 @@ func (q *query) operationFilter(appID uuid.UUID) store.OperationFilter {
 }
 
 func (s *Server) respondOperations(c *gin.Context, q *query, f store.OperationFilter) {
-	p := q.page()
-	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	ops, total, err := s.store.Operations(c, f, p)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	items, err := s.renderOperations(c, ops)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	respondList(s, c, q, func(p domain.Page) ([]domain.Operation, int, error) { return s.store.Operations(c, f, p) },
+		func(ops []domain.Operation) ([]operationJSON, error) { return s.renderOperations(c, ops) })
 }
 
 func (s *Server) listReportOperations(c *gin.Context) {
-	r, err := s.readableReport(c, "report")
+	r, err := s.readableReport(c)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -129,22 +129,9 @@ func (s *Server) listOrganizations(c *gin.Context) {
 
 // respondOrganizations answers a page of organizations (also used for partner lists).
 func (s *Server) respondOrganizations(c *gin.Context, q *query, f store.OrganizationFilter) {
-	p := q.page()
-	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	orgs, total, err := s.store.Organizations(c, f, p)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
 	app := appOf(c)
-	items := make([]organizationJSON, len(orgs))
-	for i, o := range orgs {
-		items[i] = renderOrganization(o, app)
-	}
-	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	respondList(s, c, q, func(p domain.Page) ([]domain.Organization, int, error) { return s.store.Organizations(c, f, p) },
+		each(func(o domain.Organization) organizationJSON { return renderOrganization(o, app) }))
 }
 
 func (s *Server) getOrganization(c *gin.Context) {

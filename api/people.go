@@ -68,21 +68,8 @@ func (q *query) personSearch() store.PersonSearch {
 
 func (s *Server) listPeople(c *gin.Context) {
 	q := newQuery(c)
-	p, ps := q.page(), q.personSearch()
-	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	people, total, err := s.store.People(c, ps, p)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	items := make([]personJSON, len(people))
-	for i, pe := range people {
-		items[i] = renderPerson(pe)
-	}
-	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	ps := q.personSearch()
+	respondList(s, c, q, func(p domain.Page) ([]domain.Person, int, error) { return s.store.People(c, ps, p) }, each(renderPerson))
 }
 
 func (s *Server) getPerson(c *gin.Context) {

@@ -278,21 +278,7 @@ func (q *query) geoElevation(name string) *float64 {
 }
 
 func (s *Server) respondPlaces(c *gin.Context, q *query, f store.PlaceFilter) {
-	p := q.page()
-	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	places, total, err := s.store.Places(c, f, p)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	items := make([]placeJSON, len(places))
-	for i, pl := range places {
-		items[i] = renderPlace(pl)
-	}
-	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	respondList(s, c, q, func(p domain.Page) ([]domain.Place, int, error) { return s.store.Places(c, f, p) }, each(renderPlace))
 }
 
 // pathPlace loads the place named in the path, within the request's application.

@@ -108,15 +108,15 @@ func (s *Server) respondReport(c *gin.Context, status int, id uuid.UUID) {
 
 // readableReport loads the report in the path if the caller belongs to an organization of its
 // chain (the receiver or a delegate); others get 404, as if it did not exist.
-func (s *Server) readableReport(c *gin.Context, param string) (domain.Report, error) {
-	id, err := pathID(c, param)
+func (s *Server) readableReport(c *gin.Context) (domain.Report, error) {
+	id, err := pathID(c, "report")
 	if err != nil {
 		return domain.Report{}, err
 	}
-	return s.reportFor(c, id, "report")
+	return s.reportFor(c, id)
 }
 
-func (s *Server) reportFor(c *gin.Context, id uuid.UUID, path string) (domain.Report, error) {
+func (s *Server) reportFor(c *gin.Context, id uuid.UUID) (domain.Report, error) {
 	r, err := s.store.Report(c, appOf(c).ID, id)
 	if err != nil {
 		return r, err
@@ -146,8 +146,17 @@ func (s *Server) requireTreatingAdmin(c *gin.Context, r domain.Report) error {
 	return &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotTreating)}
 }
 
+// adminReport loads the report in the path for an admin of the organization treating it.
+func (s *Server) adminReport(c *gin.Context) (domain.Report, error) {
+	r, err := s.readableReport(c)
+	if err == nil {
+		err = s.requireTreatingAdmin(c, r)
+	}
+	return r, err
+}
+
 func (s *Server) getReport(c *gin.Context) {
-	r, err := s.readableReport(c, "report")
+	r, err := s.readableReport(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -161,7 +170,7 @@ func (s *Server) getReport(c *gin.Context) {
 }
 
 func (s *Server) getReportTracking(c *gin.Context) {
-	r, err := s.readableReport(c, "report")
+	r, err := s.readableReport(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -215,33 +224,15 @@ func (s *Server) listReports(c *gin.Context) {
 	}
 	q := newQuery(c)
 	f := store.ReportFilter{OrganizationID: o.ID, States: q.states(domain.ReportStates), Place: q.uuid("place"), Category: q.uuid("category")}
-	p := q.page()
-	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	reports, total, err := s.store.Reports(c, f, p)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	items, err := s.renderReports(c, reports)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	respondList(s, c, q, func(p domain.Page) ([]domain.Report, int, error) { return s.store.Reports(c, f, p) },
+		func(rs []domain.Report) ([]reportJSON, error) { return s.renderReports(c, rs) })
 }
 
 // transitionReport applies a transition through the report's workflow (admins of the treating
 // organization only); the answer is the report with its new state.
 func (s *Server) transitionReport(c *gin.Context) {
-	r, err := s.readableReport(c, "report")
+	r, err := s.adminReport(c)
 	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := s.requireTreatingAdmin(c, r); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -267,12 +258,8 @@ type reportPatch struct {
 }
 
 func (s *Server) patchReport(c *gin.Context) {
-	r, err := s.readableReport(c, "report")
+	r, err := s.adminReport(c)
 	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := s.requireTreatingAdmin(c, r); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -342,7 +329,7 @@ func (s *Server) delegateReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	r, err := s.reportFor(c, reportID, "report")
+	r, err := s.reportFor(c, reportID)
 	if domain.IsKind(err, domain.KindNotFound) {
 		err = domain.Invalid("report", domain.MsgUnknownReference)
 	}

@@ -156,22 +156,8 @@ func (s *Server) listWebhooks(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	q := newQuery(c)
-	p := q.page()
-	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	hooks, total, err := s.store.Webhooks(c, o.ID, p)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	items := make([]webhookJSON, len(hooks))
-	for i, w := range hooks {
-		items[i] = renderWebhook(w)
-	}
-	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	respondList(s, c, newQuery(c), func(p domain.Page) ([]domain.Webhook, int, error) { return s.store.Webhooks(c, o.ID, p) },
+		each(renderWebhook))
 }
 
 // pathWebhook loads the webhook in the path for a member of its organization (others: 404);
@@ -285,25 +271,12 @@ func (s *Server) listDeliveries(c *gin.Context) {
 		return
 	}
 	q := newQuery(c)
-	p := q.page()
 	state := c.Query("state")
 	if state != "" && state != domain.DeliveryPending && state != domain.DeliveryDelivered && state != domain.DeliveryFailed {
 		q.vs.Add("state", domain.MsgInvalidChoice, "PENDING, DELIVERED, FAILED")
 	}
-	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	ds, total, err := s.store.Deliveries(c, w.ID, state, p)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	items := make([]deliveryJSON, len(ds))
-	for i, d := range ds {
-		items[i] = renderDelivery(d)
-	}
-	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	respondList(s, c, q, func(p domain.Page) ([]domain.Delivery, int, error) { return s.store.Deliveries(c, w.ID, state, p) },
+		each(renderDelivery))
 }
 
 // redeliver sends a delivery again now: a delivery still retrying skips its wait, a finished
