@@ -27,6 +27,7 @@ type Activities struct {
 
 	Exports       ExportSettings
 	Renderer      Renderer
+	Links         LinkSigner
 	Webhooks      WebhookSettings
 	WebhookClient *http.Client
 }

@@ -354,12 +354,19 @@ func (a *Activities) SendExportEmail(ctx context.Context, in SendExportEmailInpu
 		return failure.ToTemporal(err)
 	}
 	key := "export/" + e.ID.String()
+	// A signed link works from a mail client; without a signer, the API's authenticated path.
+	link := domain.ExportDownloadPath(e.OrganizationID, e.ID)
+	if a.Links != nil {
+		if link, err = a.Links.ExportDownloadLink(ctx, e.ID); err != nil {
+			return err
+		}
+	}
 	data := map[string]any{
 		"Organization": org.Name,
 		"Reports":      e.Total,
 		"Size":         exportSize(e.Size, e.Language),
 		"FileName":     e.FileName(),
-		"Link":         strings.TrimSuffix(cfg.DownloadBaseURL, "/") + domain.ExportDownloadPath(e.OrganizationID, e.ID),
+		"Link":         strings.TrimSuffix(cfg.DownloadBaseURL, "/") + link,
 		"Attached":     false,
 	}
 	switch e.State {

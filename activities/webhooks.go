@@ -24,6 +24,11 @@ type Renderer interface {
 	OperationJSON(ctx context.Context, id uuid.UUID) (json.RawMessage, error)
 }
 
+// LinkSigner makes the signed links emails carry (the API's tokens sign them).
+type LinkSigner interface {
+	ExportDownloadLink(ctx context.Context, exportID uuid.UUID) (string, error)
+}
+
 // WebhookSettings configure deliveries.
 type WebhookSettings struct {
 	Timeout       time.Duration   // per attempt

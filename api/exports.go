@@ -1,10 +1,7 @@
 package api
 
 import (
-	"errors"
-	"io/fs"
 	"net/http"
-	"os"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -134,33 +131,12 @@ func (s *Server) getExport(c *gin.Context) {
 	hal(c, http.StatusOK, renderExport(e))
 }
 
-// downloadExport streams a finished export's archive (ranges supported, for resumed downloads).
+// downloadExport streams a finished export's archive to an admin or exporter.
 func (s *Server) downloadExport(c *gin.Context) {
 	e, err := s.pathExport(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if e.State != domain.ExportDone {
-		s.fail(c, domain.Conflict(domain.MsgExportNotReady, string(e.State)))
-		return
-	}
-	f, err := os.Open(e.FilePath)
-	if errors.Is(err, fs.ErrNotExist) {
-		s.fail(c, domain.Gone(domain.MsgExportFileGone))
-		return
-	}
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Header("Content-Type", "application/zip")
-	c.Header("Content-Disposition", `attachment; filename="`+e.FileName()+`"`)
-	http.ServeContent(c.Writer, c.Request, e.FileName(), fi.ModTime(), f)
+	s.serveExport(c, e)
 }

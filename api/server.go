@@ -72,6 +72,7 @@ func (s *Server) Handler() http.Handler {
 
 	sec := r.Group("/security")
 	s.securityRoutes(sec)
+	s.downloadRoutes(r)
 
 	api := r.Group("/", s.requireApp, s.requireAuth)
 	s.applicationRoutes(api)

@@ -75,6 +75,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.API = a.NewAPI(a.APISettings())
 	// Webhook payloads are rendered by the API's own serializers.
 	acts.Renderer = a.API
+	acts.Links = a.API
 	return a, nil
 }
 

@@ -1,0 +1,92 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+)
+
+// Emailed download links carry their own short-lived signed token, since a link clicked in a
+// mail client sends no Authorization header. The token names one export and nothing else.
+const (
+	downloadAudience = "export-download"
+	downloadLinkTTL  = 7 * 24 * time.Hour
+)
+
+func (s *Server) downloadRoutes(r *gin.Engine) {
+	r.GET("/exports/:export/download", s.downloadSignedExport)
+}
+
+// ExportDownloadLink is the path of a signed link to an export's archive (used in emails).
+func (s *Server) ExportDownloadLink(_ context.Context, exportID uuid.UUID) (string, error) {
+	now := s.tokens.now()
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.RegisteredClaims{
+		Issuer: tokenIssuer, Audience: jwt.ClaimStrings{downloadAudience}, Subject: exportID.String(),
+		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(downloadLinkTTL)),
+	})
+	signed, err := tok.SignedString(s.tokens.key)
+	return "/exports/" + exportID.String() + "/download?token=" + signed, err
+}
+
+// downloadSignedExport serves an archive to whoever holds its link's token.
+func (s *Server) downloadSignedExport(c *gin.Context) {
+	id, err := pathID(c, "export")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var claims jwt.RegisteredClaims
+	_, err = jwt.ParseWithClaims(c.Query("token"), &claims, func(*jwt.Token) (any, error) { return &s.tokens.key.PublicKey, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}), jwt.WithIssuer(tokenIssuer),
+		jwt.WithAudience(downloadAudience), jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.tokens.now))
+	if errors.Is(err, jwt.ErrTokenExpired) {
+		s.fail(c, domain.Unauthorized(domain.MsgTokenExpired))
+		return
+	}
+	if err != nil || !strings.EqualFold(claims.Subject, id.String()) {
+		s.fail(c, domain.Unauthorized(domain.MsgTokenInvalid))
+		return
+	}
+	e, err := s.store.ExportByID(c, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.serveExport(c, e)
+}
+
+// serveExport streams a finished export's archive (ranges supported, for resumed downloads).
+func (s *Server) serveExport(c *gin.Context, e domain.Export) {
+	if e.State != domain.ExportDone {
+		s.fail(c, domain.Conflict(domain.MsgExportNotReady, string(e.State)))
+		return
+	}
+	f, err := os.Open(e.FilePath)
+	if errors.Is(err, fs.ErrNotExist) {
+		s.fail(c, domain.Gone(domain.MsgExportFileGone))
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "application/zip")
+	c.Header("Content-Disposition", `attachment; filename="`+e.FileName()+`"`)
+	http.ServeContent(c.Writer, c.Request, e.FileName(), fi.ModTime(), f)
+}

@@ -1,0 +1,61 @@
+package e2e
+
+import (
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/keyclic/keyclic/internal/testkit"
+)
+
+var signedLink = regexp.MustCompile(`https?://[^\s"<]+/exports/[0-9a-f-]{36}/download\?token=[A-Za-z0-9._-]+`)
+
+// An archive too large to attach is emailed as a link that works from a mail client (no
+// headers), for that export only and not once tampered with.
+func TestExportEmailLinksALargeArchive(t *testing.T) {
+	saved := stack.App.Activities.Exports
+	stack.App.Activities.Exports.AttachmentMax = 1 // every archive is "too large"
+	defer func() { stack.App.Activities.Exports = saved }()
+
+	d := stack.NewDesk(t, "Export link")
+	d.ReportIn("accept")
+	id := d.Admin.Post(exportsPath(d.Org), nil).Expect(http.StatusAccepted).Str("id")
+	d.Admin.WaitExport(d.Org, id, "DONE")
+	var link string
+	for _, e := range stack.WaitEmails(t, d.Admin.Email, "export_ready", 1) {
+		if strings.Contains(e.TextBody, id) {
+			link = signedLink.FindString(e.TextBody)
+		}
+	}
+	if link == "" || !strings.Contains(link, "/exports/"+id+"/") {
+		t.Fatalf("no signed link to export %s in the email", id)
+	}
+	path := link[strings.Index(link, "/exports/"):]
+
+	get := func(p string) (int, []byte) {
+		resp, err := http.Get(stack.HTTP.URL + p) // as a browser opening the link: no app key, no token header
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	status, body := get(path)
+	if status != http.StatusOK || len(testkit.Unzip(t, body)) == 0 {
+		t.Fatalf("signed link: %d", status)
+	}
+	if status, _ := get(path[:len(path)-3] + "abc"); status != http.StatusUnauthorized {
+		t.Fatalf("tampered token: %d, want 401", status)
+	}
+	other := d.Admin.Post(exportsPath(d.Org), nil).Expect(http.StatusAccepted).Str("id")
+	d.Admin.WaitExport(d.Org, other, "DONE")
+	if status, _ := get(strings.Replace(path, id, other, 1)); status != http.StatusUnauthorized {
+		t.Fatalf("token of another export: %d, want 401", status)
+	}
+	if status, _ := get("/exports/" + id + "/download"); status != http.StatusUnauthorized {
+		t.Fatalf("no token: %d, want 401", status)
+	}
+}
