@@ -31,14 +31,15 @@ type vndErrList struct {
 }
 
 var statusOf = map[domain.Kind]int{
-	domain.KindInvalid:      http.StatusBadRequest,
-	domain.KindUnauthorized: http.StatusUnauthorized,
-	domain.KindForbidden:    http.StatusForbidden,
-	domain.KindNotFound:     http.StatusNotFound,
-	domain.KindConflict:     http.StatusConflict,
-	domain.KindGone:         http.StatusGone,
-	domain.KindUnavailable:  http.StatusServiceUnavailable,
-	domain.KindInternal:     http.StatusInternalServerError,
+	domain.KindInvalid:         http.StatusBadRequest,
+	domain.KindUnauthorized:    http.StatusUnauthorized,
+	domain.KindForbidden:       http.StatusForbidden,
+	domain.KindNotFound:        http.StatusNotFound,
+	domain.KindConflict:        http.StatusConflict,
+	domain.KindGone:            http.StatusGone,
+	domain.KindUnavailable:     http.StatusServiceUnavailable,
+	domain.KindTooManyRequests: http.StatusTooManyRequests,
+	domain.KindInternal:        http.StatusInternalServerError,
 }
 
 // classify turns any error into a domain error: domain errors pass through, Temporal failures

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -95,7 +96,19 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	p, err := s.store.PersonByEmail(c, strings.TrimSpace(*in.Login))
+	login := strings.TrimSpace(*in.Login)
+	// Password guessing is slowed down per login name, known or not (the answer reveals nothing).
+	failures, err := s.store.RecentLoginFailures(c, login, s.now().Add(-s.settings.LoginFailureWindow))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if s.settings.LoginMaxFailures > 0 && failures >= s.settings.LoginMaxFailures {
+		c.Header("Retry-After", strconv.Itoa(int(s.settings.LoginFailureWindow.Seconds())))
+		s.fail(c, &domain.Error{Kind: domain.KindTooManyRequests, Msg: domain.Msg(domain.MsgTooManyLogins)})
+		return
+	}
+	p, err := s.store.PersonByEmail(c, login)
 	if err != nil && !domain.IsKind(err, domain.KindNotFound) {
 		s.fail(c, err)
 		return
@@ -105,8 +118,18 @@ func (s *Server) login(c *gin.Context) {
 		hash = []byte(p.PasswordHash)
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(*in.Password)) != nil || err != nil {
+		if err := s.store.RecordLoginFailure(c, login, s.settings.LoginFailureWindow); err != nil {
+			s.fail(c, err)
+			return
+		}
 		s.fail(c, domain.Unauthorized(domain.MsgBadCredentials))
 		return
+	}
+	if failures > 0 {
+		if err := s.store.ClearLoginFailures(c, login); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	tok, exp, err := s.tokens.Issue(p)
 	if err != nil {

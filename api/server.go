@@ -24,10 +24,14 @@ type Settings struct {
 	PasswordResetTTL time.Duration
 	// PasswordResetThrottle is the shortest time between two reset emails to one person (0: none).
 	PasswordResetThrottle time.Duration
-	BcryptCost            int
-	Operations            workflows.OperationSettings
-	Webhooks              WebhookSettings
-	CORSOrigins           []string // browser origins allowed to call the API; "*" for any
+	// LoginMaxFailures failed logins of one login name within LoginFailureWindow make the next
+	// ones wait (429) until the window has passed (0: no limit).
+	LoginMaxFailures   int
+	LoginFailureWindow time.Duration
+	BcryptCost         int
+	Operations         workflows.OperationSettings
+	Webhooks           WebhookSettings
+	CORSOrigins        []string // browser origins allowed to call the API; "*" for any
 }
 
 // Server holds what handlers need. One Temporal client per process, shared with the worker.

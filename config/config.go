@@ -37,6 +37,8 @@ type Config struct {
 	PasswordResetURL      string        // PASSWORD_RESET_URL: used when the request names no application
 	PasswordResetThrottle time.Duration // PASSWORD_RESET_THROTTLE: shortest time between two reset emails to one person
 	BcryptCost            int           // BCRYPT_COST
+	LoginMaxFailures      int           // LOGIN_MAX_FAILURES: failed logins of one login name tolerated per window (0: no limit)
+	LoginFailureWindow    time.Duration // LOGIN_FAILURE_WINDOW
 
 	OperationDefaultDelay     time.Duration // OPERATION_DEFAULT_DELAY: due time of an operation with no start date and duration
 	OperationReminderInterval time.Duration // OPERATION_REMINDER_INTERVAL: between reminders of an overdue operation
@@ -78,6 +80,8 @@ func FromEnv() (Config, error) {
 		PasswordResetURL:          r.str("PASSWORD_RESET_URL", "https://app.keyclic.com/#/password-reset/"),
 		PasswordResetThrottle:     r.duration("PASSWORD_RESET_THROTTLE", time.Minute),
 		BcryptCost:                r.integer("BCRYPT_COST", 12),
+		LoginMaxFailures:          r.integer("LOGIN_MAX_FAILURES", 10),
+		LoginFailureWindow:        r.duration("LOGIN_FAILURE_WINDOW", 15*time.Minute),
 		OperationDefaultDelay:     r.duration("OPERATION_DEFAULT_DELAY", 72*time.Hour),
 		OperationReminderInterval: r.duration("OPERATION_REMINDER_INTERVAL", 24*time.Hour),
 		WebhookTimeout:            r.duration("WEBHOOK_TIMEOUT", 10*time.Second),

@@ -10,14 +10,15 @@ import (
 type Kind int
 
 const (
-	KindInternal     Kind = iota // anything unexpected: 500, details only in the log
-	KindInvalid                  // bad input: 400, with one Violation per invalid field
-	KindUnauthorized             // missing or bad credentials: 401
-	KindForbidden                // authenticated but not allowed: 403
-	KindNotFound                 // no such resource (or not visible to the caller): 404
-	KindConflict                 // the request is valid but the resource's state refuses it: 409
-	KindGone                     // the resource existed but is no longer usable: 410
-	KindUnavailable              // a dependency is down: 503
+	KindInternal        Kind = iota // anything unexpected: 500, details only in the log
+	KindInvalid                     // bad input: 400, with one Violation per invalid field
+	KindUnauthorized                // missing or bad credentials: 401
+	KindForbidden                   // authenticated but not allowed: 403
+	KindNotFound                    // no such resource (or not visible to the caller): 404
+	KindConflict                    // the request is valid but the resource's state refuses it: 409
+	KindGone                        // the resource existed but is no longer usable: 410
+	KindUnavailable                 // a dependency is down: 503
+	KindTooManyRequests             // the caller must slow down: 429
 )
 
 // Violation is one invalid field of a request.

@@ -80,6 +80,7 @@ const (
 	MsgTokenInvalid                    = "token_invalid"
 	MsgTokenExpired                    = "token_expired"
 	MsgBadCredentials                  = "bad_credentials"
+	MsgTooManyLogins                   = "too_many_logins"
 	MsgEmailTaken                      = "email_taken"
 	MsgResetTokenInvalid               = "reset_token_invalid"
 	MsgNotYourself                     = "not_yourself"
@@ -192,6 +193,7 @@ var catalog = map[string]text{
 	MsgTokenMissing:                    {"Authentification requise.", "Authentication required."},
 	MsgTokenInvalid:                    {"Jeton d'accès invalide.", "Invalid access token."},
 	MsgTokenExpired:                    {"Jeton d'accès expiré.", "Expired access token."},
+	MsgTooManyLogins:                   {"Trop de tentatives de connexion : réessayez dans quelques minutes.", "Too many login attempts: try again in a few minutes."},
 	MsgBadCredentials:                  {"Identifiants invalides.", "Invalid credentials."},
 	MsgEmailTaken:                      {"Cette adresse email est déjà utilisée.", "This email address is already used."},
 	MsgResetTokenInvalid:               {"Ce lien de réinitialisation est invalide ou a expiré.", "This reset link is invalid or has expired."},

@@ -493,3 +493,33 @@ func TestPasswordChangeRequestIsThrottled(t *testing.T) {
 		t.Fatalf("%d reset emails, want 1", len(got))
 	}
 }
+
+// Password guessing is slowed down: after the allowed failures, even the right password waits
+// (429 with Retry-After), for a known and an unknown login alike; other logins are unaffected.
+func TestLoginThrottlesGuessing(t *testing.T) {
+	max := stack.App.Config.LoginMaxFailures
+	u, bystander := stack.NewUser(t), stack.NewUser(t)
+	unknown := "nobody-" + uuid.NewString()[:8] + "@example.com"
+	for _, login := range []string{u.Email, unknown} {
+		for i := 0; i < max; i++ {
+			u.Post("/security/login", map[string]string{"login": login, "password": "wrong guess"}).ExpectError(http.StatusUnauthorized)
+		}
+		r := u.Post("/security/login", map[string]string{"login": login, "password": u.Password}).ExpectError(http.StatusTooManyRequests)
+		if r.Header.Get("Retry-After") == "" {
+			t.Fatalf("429 without Retry-After for %s", login)
+		}
+	}
+	bystander.Post("/security/login", map[string]string{"login": bystander.Email, "password": bystander.Password}).Expect(http.StatusOK)
+}
+
+// A successful login forgets the failures before it.
+func TestLoginSuccessResetsFailures(t *testing.T) {
+	max := stack.App.Config.LoginMaxFailures
+	u := stack.NewUser(t)
+	for round := 0; round < 2; round++ {
+		for i := 0; i < max-1; i++ {
+			u.Post("/security/login", map[string]string{"login": u.Email, "password": "wrong guess"}).ExpectError(http.StatusUnauthorized)
+		}
+		u.Post("/security/login", map[string]string{"login": u.Email, "password": u.Password}).Expect(http.StatusOK)
+	}
+}

@@ -87,6 +87,7 @@ func (a *App) APISettings() api.Settings {
 			DefaultDelay: a.Config.OperationDefaultDelay, ReminderInterval: a.Config.OperationReminderInterval,
 		},
 		CORSOrigins: a.Config.CORSAllowedOrigins, PasswordResetThrottle: a.Config.PasswordResetThrottle,
+		LoginMaxFailures: a.Config.LoginMaxFailures, LoginFailureWindow: a.Config.LoginFailureWindow,
 		Webhooks: api.WebhookSettings{
 			AllowInternal: a.Config.WebhookAllowInternal, Schedule: a.Config.WebhookSchedule, RetryAfterCap: a.Config.WebhookRetryAfterCap,
 		},
