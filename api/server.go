@@ -77,6 +77,7 @@ func (s *Server) Handler() http.Handler {
 	sec := r.Group("/security")
 	s.securityRoutes(sec)
 	s.downloadRoutes(r)
+	s.healthRoutes(r)
 
 	api := r.Group("/", s.requireApp, s.requireAuth)
 	s.applicationRoutes(api)

@@ -3,6 +3,8 @@ package e2e
 import (
 	"net/http"
 	"testing"
+
+	"github.com/keyclic/keyclic/internal/testkit"
 )
 
 // Web apps on another origin call the API from browsers: the preflight must allow the
@@ -35,5 +37,14 @@ func TestCORSPreflightAndAnswers(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Access-Control-Allow-Origin") == "" {
 		t.Fatalf("answer: %d, allow-origin %q", resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"))
+	}
+}
+
+// Load balancers probe the service without credentials.
+func TestHealthProbes(t *testing.T) {
+	c := stack.Client(t).With(func(c *testkit.Client) { c.App = "" })
+	c.Get("/healthz").Expect(http.StatusOK)
+	if r := c.Get("/readyz").Expect(http.StatusOK); r.Str("postgres") != "ok" || r.Str("temporal") != "ok" {
+		t.Fatalf("readiness: %s", r.Body)
 	}
 }
