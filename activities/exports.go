@@ -4,9 +4,11 @@ import (
 	"archive/zip"
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -331,6 +333,24 @@ type FailExportInput struct {
 // FailExport marks the export FAILED (a DONE export stays DONE).
 func (a *Activities) FailExport(ctx context.Context, in FailExportInput) error {
 	return a.Store.FailExport(ctx, in.ExportID, in.Reason, a.exportNow())
+}
+
+// ExpireExportInput names an export whose retention period is over.
+type ExpireExportInput struct{ ExportID uuid.UUID }
+
+// ExpireExport deletes the archive and marks the export EXPIRED; a retry finds it gone.
+func (a *Activities) ExpireExport(ctx context.Context, in ExpireExportInput) error {
+	e, err := a.Store.ExportByID(ctx, in.ExportID)
+	if err != nil {
+		return failure.ToTemporal(err)
+	}
+	if e.State != domain.ExportDone {
+		return nil
+	}
+	if err := os.Remove(e.FilePath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return a.Store.ExpireExport(ctx, e.ID, a.exportNow())
 }
 
 // SendExportEmailInput names the export whose requester is told.

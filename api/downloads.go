@@ -20,7 +20,7 @@ import (
 // mail client sends no Authorization header. The token names one export and nothing else.
 const (
 	downloadAudience = "export-download"
-	downloadLinkTTL  = 7 * 24 * time.Hour
+	downloadLinkTTL  = 7 * 24 * time.Hour // when archives are kept for ever
 )
 
 func (s *Server) downloadRoutes(r *gin.Engine) {
@@ -29,10 +29,13 @@ func (s *Server) downloadRoutes(r *gin.Engine) {
 
 // ExportDownloadLink is the path of a signed link to an export's archive (used in emails).
 func (s *Server) ExportDownloadLink(_ context.Context, exportID uuid.UUID) (string, error) {
-	now := s.tokens.now()
+	now, ttl := s.tokens.now(), downloadLinkTTL
+	if s.settings.ExportRetention > 0 {
+		ttl = s.settings.ExportRetention // the link lives as long as the archive
+	}
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.RegisteredClaims{
 		Issuer: tokenIssuer, Audience: jwt.ClaimStrings{downloadAudience}, Subject: exportID.String(),
-		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(downloadLinkTTL)),
+		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
 	})
 	signed, err := tok.SignedString(s.tokens.key)
 	return "/exports/" + exportID.String() + "/download?token=" + signed, err
@@ -67,6 +70,10 @@ func (s *Server) downloadSignedExport(c *gin.Context) {
 
 // serveExport streams a finished export's archive (ranges supported, for resumed downloads).
 func (s *Server) serveExport(c *gin.Context, e domain.Export) {
+	if e.State == domain.ExportExpired {
+		s.fail(c, domain.Gone(domain.MsgExportFileGone))
+		return
+	}
 	if e.State != domain.ExportDone {
 		s.fail(c, domain.Conflict(domain.MsgExportNotReady, string(e.State)))
 		return

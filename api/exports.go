@@ -97,7 +97,7 @@ func (s *Server) createExport(c *gin.Context) {
 			workflows.SAOrganizations.ValueSet([]string{o.ID.String()}),
 			workflows.SAState.ValueSet(string(domain.ExportPending)),
 		),
-	}, workflows.ExportWorkflowName, workflows.ExportInput{ExportID: e.ID, OrganizationID: o.ID})
+	}, workflows.ExportWorkflowName, workflows.ExportInput{ExportID: e.ID, OrganizationID: o.ID, Retention: s.settings.ExportRetention})
 	if err != nil {
 		// No workflow will ever build it: it must not stay PENDING.
 		if ferr := s.store.FailExport(c, e.ID, "workflow not started: "+err.Error(), s.now()); ferr != nil {

@@ -49,9 +49,10 @@ type Config struct {
 	WebhookDisableAfter  time.Duration   // WEBHOOK_DISABLE_AFTER: a webhook failing this long is disabled
 	WebhookAllowInternal bool            // WEBHOOK_ALLOW_INTERNAL: accept loopback/private targets (development, tests)
 
-	ExportDir             string // EXPORT_DIR: where export archives are written and downloaded from (default <KEYCLIC_DATA_DIR>/exports)
-	ExportAttachmentMax   int64  // EXPORT_ATTACHMENT_MAX: bytes; a larger archive is linked in the email, not attached
-	ExportDownloadBaseURL string // EXPORT_DOWNLOAD_BASE_URL: the API's public URL, base of the emailed download link
+	ExportDir             string        // EXPORT_DIR: where export archives are written and downloaded from (default <KEYCLIC_DATA_DIR>/exports)
+	ExportAttachmentMax   int64         // EXPORT_ATTACHMENT_MAX: bytes; a larger archive is linked in the email, not attached
+	ExportDownloadBaseURL string        // EXPORT_DOWNLOAD_BASE_URL: the API's public URL, base of the emailed download link
+	ExportRetention       time.Duration // EXPORT_RETENTION: how long an archive stays downloadable before it is deleted
 
 	OutboxDispatch bool // OUTBOX_DISPATCH: run the outbox dispatcher in this worker
 
@@ -98,6 +99,7 @@ func FromEnv() (Config, error) {
 		ExportDir:             r.str("EXPORT_DIR", ""),
 		ExportAttachmentMax:   int64(r.integer("EXPORT_ATTACHMENT_MAX", 10<<20)),
 		ExportDownloadBaseURL: r.str("EXPORT_DOWNLOAD_BASE_URL", "http://localhost:8080"),
+		ExportRetention:       r.duration("EXPORT_RETENTION", 7*24*time.Hour),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("LOG_LEVEL: %w", err))

@@ -7,12 +7,14 @@ import (
 )
 
 // Export states: PENDING until the worker picks it up, RUNNING while the archive is built,
-// DONE once it can be downloaded, FAILED when every attempt failed.
+// DONE once it can be downloaded, FAILED when every attempt failed, EXPIRED once the archive
+// was deleted after its retention period.
 const (
 	ExportPending State = "PENDING"
 	ExportRunning State = "RUNNING"
 	ExportDone    State = "DONE"
 	ExportFailed  State = "FAILED"
+	ExportExpired State = "EXPIRED"
 )
 
 // ExportFilters are the report list's filters an export was asked with; page and limit are not

@@ -1,11 +1,19 @@
 package e2e
 
 import (
+	"context"
+	"errors"
 	"io"
+	"io/fs"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/internal/testkit"
 )
@@ -58,4 +66,26 @@ func TestExportEmailLinksALargeArchive(t *testing.T) {
 	if status, _ := get("/exports/" + id + "/download"); status != http.StatusUnauthorized {
 		t.Fatalf("no token: %d, want 401", status)
 	}
+}
+
+// Once its retention period is over, an archive is deleted and its downloads answer 410.
+func TestExportArchiveExpires(t *testing.T) {
+	settings := stack.App.APISettings()
+	settings.ExportRetention = time.Second
+	srv := httptest.NewServer(stack.App.NewAPI(settings).Handler())
+	defer srv.Close()
+	d := stack.NewDesk(t, "Export expiry")
+	admin := d.Admin.With(func(c *testkit.Client) { c.Base = srv.URL })
+	d.ReportIn("accept")
+	id := admin.Post(exportsPath(d.Org), nil).Expect(http.StatusAccepted).Str("id")
+	admin.WaitExport(d.Org, id, "DONE")
+	e, err := stack.App.Store.ExportByID(context.Background(), uuid.MustParse(id))
+	if err != nil || e.FilePath == "" {
+		t.Fatalf("export %s: %v %+v", id, err, e)
+	}
+	admin.WaitExport(d.Org, id, "EXPIRED")
+	if _, err := os.Stat(e.FilePath); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("archive %s still on disk: %v", e.FilePath, err)
+	}
+	admin.Get(exportsPath(d.Org) + "/" + id + "/download").ExpectError(http.StatusGone)
 }

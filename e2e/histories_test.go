@@ -64,8 +64,14 @@ func TestRecordWorkflowHistories(t *testing.T) {
 	partner.TransitionOperation(op, "progress", false).Expect(http.StatusOK)
 	partner.TransitionOperation(op, "resolve", false).Expect(http.StatusOK)
 	partner.TransitionReport(report, "close", false).Expect(http.StatusOK)
-	export := desk.Admin.Post("/organizations/"+desk.Org+"/reports/exports", nil).Expect(http.StatusAccepted).Str("id")
-	desk.Admin.WaitExport(desk.Org, export, "DONE")
+	// An export whose archive expires a second after it is built, so that its workflow completes.
+	settings := stack.App.APISettings()
+	settings.ExportRetention = time.Second
+	short := httptest.NewServer(stack.App.NewAPI(settings).Handler())
+	defer short.Close()
+	exporter := desk.Admin.With(func(c *testkit.Client) { c.Base = short.URL })
+	export := exporter.Post("/organizations/"+desk.Org+"/reports/exports", nil).Expect(http.StatusAccepted).Str("id")
+	exporter.WaitExport(desk.Org, export, "EXPIRED")
 
 	dir := filepath.Join("..", "workflows", "testdata", "histories")
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -72,6 +72,12 @@ func (s *Store) FailExport(ctx context.Context, id uuid.UUID, reason string, at 
 	return err
 }
 
+// ExpireExport marks a DONE export EXPIRED once its archive is deleted (idempotent).
+func (s *Store) ExpireExport(ctx context.Context, id uuid.UUID, at time.Time) error {
+	_, err := s.Pool.Exec(ctx, `UPDATE exports SET state = 'EXPIRED', file_path = '', updated_at = $2 WHERE id = $1 AND state = 'DONE'`, id, at)
+	return err
+}
+
 // ExportRow is one report as the export workbook shows it, with the ids of its feedback's images.
 type ExportRow struct {
 	ID                   uuid.UUID

@@ -21,6 +21,8 @@ func ExportWorkflowID(id uuid.UUID) string { return "export/" + id.String() }
 type ExportInput struct {
 	ExportID       uuid.UUID
 	OrganizationID uuid.UUID
+	// Retention is how long the archive stays downloadable before it is deleted (0: kept).
+	Retention time.Duration
 }
 
 // ExportResult tells how the export ended: DONE (archive built and emailed) or FAILED.
@@ -78,5 +80,16 @@ func ExportWorkflow(ctx workflow.Context, in ExportInput) (ExportResult, error) 
 		// itself is done; the archive stays downloadable.
 		workflow.GetLogger(ctx).Warn("export email not sent", "export", in.ExportID, "error", err)
 	}
-	return res, nil
+	if res.State != domain.ExportDone || in.Retention <= 0 {
+		return res, nil
+	}
+	// A durable timer: the archive is deleted when its retention ends, whatever restarts meanwhile.
+	if err := workflow.Sleep(ctx, in.Retention); err != nil {
+		return res, err
+	}
+	if err := workflow.ExecuteActivity(ctx, act.ExpireExport, activities.ExpireExportInput{ExportID: in.ExportID}).Get(ctx, nil); err != nil {
+		return res, err
+	}
+	res.State = domain.ExportExpired
+	return res, workflow.UpsertTypedSearchAttributes(ctx, SAState.ValueSet(string(res.State)))
 }

@@ -1,9 +1,11 @@
 package workflows_test
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/mock"
@@ -84,4 +86,36 @@ func TestExportEmailRefusedKeepsTheExport(t *testing.T) {
 	if res := runExport(t, env, in); res.State != domain.ExportDone {
 		t.Fatalf("result %+v, want DONE", res)
 	}
+}
+
+// A finished archive stays downloadable for its retention period, then is deleted: a durable
+// timer, not a sweep.
+func TestExportArchiveExpiresAfterItsRetention(t *testing.T) {
+	env, in := newExportTest(t)
+	in.Retention = 7 * 24 * time.Hour
+	start := env.Now()
+	env.OnActivity(acts.BuildExport, mock.Anything, mock.Anything).Return(activities.BuildExportResult{Reports: 1, Size: 10}, nil).Once()
+	env.OnActivity(acts.SendExportEmail, mock.Anything, mock.Anything).Return(nil).Once()
+	var expiredAt time.Time
+	env.OnActivity(acts.ExpireExport, mock.Anything, activities.ExpireExportInput{ExportID: in.ExportID}).Return(
+		func(context.Context, activities.ExpireExportInput) error { expiredAt = env.Now(); return nil }).Once()
+
+	res := runExport(t, env, in)
+	if res.State != domain.ExportExpired {
+		t.Fatalf("result %+v, want EXPIRED", res)
+	}
+	if got := expiredAt.Sub(start); got < in.Retention {
+		t.Fatalf("archive deleted %v after the start, before its retention of %v", got, in.Retention)
+	}
+}
+
+// With no retention, archives are kept and the workflow ends once the email is sent.
+func TestExportWithoutRetentionKeepsTheArchive(t *testing.T) {
+	env, in := newExportTest(t)
+	env.OnActivity(acts.BuildExport, mock.Anything, mock.Anything).Return(activities.BuildExportResult{Reports: 1, Size: 10}, nil).Once()
+	env.OnActivity(acts.SendExportEmail, mock.Anything, mock.Anything).Return(nil).Once()
+	if res := runExport(t, env, in); res.State != domain.ExportDone {
+		t.Fatalf("result %+v, want DONE", res)
+	}
+	env.AssertActivityNumberOfCalls(t, "ExpireExport", 0)
 }

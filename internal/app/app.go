@@ -88,6 +88,7 @@ func (a *App) APISettings() api.Settings {
 		},
 		CORSOrigins: a.Config.CORSAllowedOrigins, PasswordResetThrottle: a.Config.PasswordResetThrottle,
 		LoginMaxFailures: a.Config.LoginMaxFailures, LoginFailureWindow: a.Config.LoginFailureWindow,
+		ExportRetention: a.Config.ExportRetention,
 		Webhooks: api.WebhookSettings{
 			AllowInternal: a.Config.WebhookAllowInternal, Schedule: a.Config.WebhookSchedule, RetryAfterCap: a.Config.WebhookRetryAfterCap,
 		},
