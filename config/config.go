@@ -67,6 +67,7 @@ func FromEnv() (Config, error) {
 	c := Config{
 		DatabaseURL:               r.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/keyclic?sslmode=disable"),
 		HTTPAddr:                  r.str("HTTP_ADDR", ":8080"),
+		CORSAllowedOrigins:        r.list("CORS_ALLOWED_ORIGINS", "*"),
 		TemporalAddress:           r.str("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
 		TemporalNamespace:         r.str("TEMPORAL_NAMESPACE", "default"),
 		TaskQueue:                 r.str("TEMPORAL_TASK_QUEUE", "keyclic"),

@@ -1,6 +1,9 @@
 package config
 
 import (
+	"os"
+	"reflect"
+	"regexp"
 	"testing"
 	"time"
 )
@@ -43,5 +46,38 @@ func TestMalformedValuesAreErrors(t *testing.T) {
 			t.Errorf("%s=%q should be refused", name, v)
 		}
 		t.Setenv(name, "")
+	}
+}
+
+// Every variable the Config documents is read: setting it changes the configuration.
+func TestEveryVariableIsRead(t *testing.T) {
+	src, err := os.ReadFile("config.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := regexp.MustCompile(`// ([A-Z][A-Z_]+[A-Z]):`).FindAllSubmatch(src, -1)
+	if len(documented) < 20 {
+		t.Fatalf("found %d documented variables: the test no longer reads config.go right", len(documented))
+	}
+	base, err := FromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples := []string{"17", "2h", "true", "false", "x", "5s,6s"}
+	for _, m := range documented {
+		name := string(m[1])
+		changed := false
+		for _, v := range samples {
+			t.Setenv(name, v)
+			c, err := FromEnv()
+			if err == nil && !reflect.DeepEqual(c, base) {
+				changed = true
+				break
+			}
+		}
+		t.Setenv(name, "")
+		if !changed {
+			t.Errorf("%s is documented but setting it changes nothing", name)
+		}
 	}
 }
