@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 
 	"github.com/gin-gonic/gin"
@@ -106,23 +107,10 @@ func renderFeedbackWith(f domain.Feedback, x *store.FeedbackExtras) feedbackJSON
 }
 
 // renderFeedbacks renders several feedbacks, loading what they need in a few queries.
-func (s *Server) renderFeedbacks(c *gin.Context, fs []domain.Feedback) ([]feedbackJSON, error) {
+func (s *Server) renderFeedbacks(c context.Context, fs []domain.Feedback) ([]feedbackJSON, error) {
 	return renderWithExtras(c, fs, func(x domain.Feedback) uuid.UUID { return x.ID }, s.store.FeedbackExtrasFor, renderFeedbackWith)
 }
 
 func (s *Server) renderFeedback(c *gin.Context, status int, f domain.Feedback) {
-	out, err := s.renderFeedbacks(c, []domain.Feedback{f})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	hal(c, status, out[0])
-}
-
-func (s *Server) feedbackTracking(c *gin.Context, f domain.Feedback) (trackingJSON, error) {
-	out, err := s.renderFeedbacks(c, []domain.Feedback{f})
-	if err != nil {
-		return trackingJSON{}, err
-	}
-	return out[0].Embedded.Tracking, nil
+	respondOne(s, c, status, f, s.renderFeedbacks, itself[feedbackJSON])
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -66,17 +67,9 @@ func (s *Server) getFeedbackImage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	imageID, err := pathID(c, "image")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	img, err := s.store.FeedbackImage(c, f.ID, imageID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.sendResized(c, img)
+	s.sendPathImage(c, func(ctx context.Context, id uuid.UUID) (domain.Image, error) {
+		return s.store.FeedbackImage(ctx, f.ID, id)
+	})
 }
 
 // documentAdded is the "document added to report" notice for each live report of a feedback.

@@ -214,12 +214,7 @@ func (s *Server) getFeedbackTracking(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	t, err := s.feedbackTracking(c, f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	hal(c, http.StatusOK, t)
+	respondOne(s, c, http.StatusOK, f, s.renderFeedbacks, func(j feedbackJSON) any { return j.Embedded.Tracking })
 }
 
 type transitionData struct {

@@ -155,3 +155,17 @@ func each[T, J any](render func(T) J) func([]T) ([]J, error) {
 		return out, nil
 	}
 }
+
+// respondOne answers with one resource, rendered as a page's items are; view picks what of it
+// is sent (the resource itself, or its tracking).
+func respondOne[T, J any](s *Server, c *gin.Context, status int, item T, render func(context.Context, []T) ([]J, error), view func(J) any) {
+	out, err := render(c, []T{item})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, status, view(out[0]))
+}
+
+// itself is the view of respondOne that sends the whole resource.
+func itself[J any](j J) any { return j }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"image/jpeg"
 	"image/png"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 	"golang.org/x/image/draw"
 
 	"github.com/keyclic/keyclic/domain"
@@ -35,6 +37,21 @@ func (s *Server) sendResized(c *gin.Context, img domain.Image) {
 	}
 	c.Header("Cache-Control", "private, max-age=300")
 	c.Data(http.StatusOK, img.ContentType, out)
+}
+
+// sendPathImage sends the image named by the path's {image}, as load finds it among its owner's.
+func (s *Server) sendPathImage(c *gin.Context, load func(context.Context, uuid.UUID) (domain.Image, error)) {
+	imageID, err := pathID(c, "image")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	img, err := load(c, imageID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.sendResized(c, img)
 }
 
 func dimension(c *gin.Context, name string, vs *domain.Violations) int {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -83,15 +84,7 @@ func (s *Server) getOperationImage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	imageID, err := pathID(c, "image")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	img, err := s.store.OperationImage(c, o.ID, imageID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.sendResized(c, img)
+	s.sendPathImage(c, func(ctx context.Context, id uuid.UUID) (domain.Image, error) {
+		return s.store.OperationImage(ctx, o.ID, id)
+	})
 }

@@ -98,12 +98,7 @@ func (s *Server) respondOperation(c *gin.Context, status int, id uuid.UUID) {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.renderOperations(c, []domain.Operation{o})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	hal(c, status, out[0])
+	respondOne(s, c, status, o, s.renderOperations, itself[operationJSON])
 }
 
 // readableOperation loads the operation in the path with its report, if the caller belongs to an
@@ -205,7 +200,7 @@ func (s *Server) getOperation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.respondOperation(c, http.StatusOK, o.ID)
+	respondOne(s, c, http.StatusOK, o, s.renderOperations, itself[operationJSON])
 }
 
 func (s *Server) getOperationTracking(c *gin.Context) {
@@ -214,12 +209,7 @@ func (s *Server) getOperationTracking(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.renderOperations(c, []domain.Operation{o})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	hal(c, http.StatusOK, out[0].Embedded.Tracking)
+	respondOne(s, c, http.StatusOK, o, s.renderOperations, func(j operationJSON) any { return j.Embedded.Tracking })
 }
 
 func (s *Server) patchOperation(c *gin.Context) {

@@ -98,12 +98,7 @@ func (s *Server) respondReport(c *gin.Context, status int, id uuid.UUID) {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.renderReports(c, []domain.Report{r})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	hal(c, status, out[0])
+	respondOne(s, c, status, r, s.renderReports, itself[reportJSON])
 }
 
 // readableReport loads the report in the path if the caller belongs to an organization of its
@@ -161,12 +156,7 @@ func (s *Server) getReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.renderReports(c, []domain.Report{r})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	hal(c, http.StatusOK, out[0])
+	respondOne(s, c, http.StatusOK, r, s.renderReports, itself[reportJSON])
 }
 
 func (s *Server) getReportTracking(c *gin.Context) {
@@ -175,12 +165,7 @@ func (s *Server) getReportTracking(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.renderReports(c, []domain.Report{r})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	hal(c, http.StatusOK, out[0].Embedded.Tracking)
+	respondOne(s, c, http.StatusOK, r, s.renderReports, func(j reportJSON) any { return j.Embedded.Tracking })
 }
 
 // states reads the state filter (one state, or several as state[]=…), checked against valid.
