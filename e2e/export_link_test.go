@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/keyclic/keyclic/activities"
 	"github.com/keyclic/keyclic/internal/testkit"
 )
 
@@ -23,14 +24,15 @@ var signedLink = regexp.MustCompile(`https?://[^\s"<]+/exports/[0-9a-f-]{36}/dow
 // An archive too large to attach is emailed as a link that works from a mail client (no
 // headers), for that export only and not once tampered with.
 func TestExportEmailLinksALargeArchive(t *testing.T) {
-	saved := stack.App.Activities.Exports
-	stack.App.Activities.Exports.AttachmentMax = 1 // every archive is "too large"
-	defer func() { stack.App.Activities.Exports = saved }()
+	// Exports run on a worker of their own whose every archive is "too large" to attach.
+	iso := stack.NewIsolated(t, nil)
+	iso.RunWorker(t, func(a *activities.Activities) { a.Exports.AttachmentMax = 1 })
 
 	d := stack.NewDesk(t, "Export link")
 	d.ReportIn("accept")
-	id := d.Admin.Post(exportsPath(d.Org), nil).Expect(http.StatusAccepted).Str("id")
-	d.Admin.WaitExport(d.Org, id, "DONE")
+	admin := iso.On(d.Admin)
+	id := admin.Post(exportsPath(d.Org), nil).Expect(http.StatusAccepted).Str("id")
+	admin.WaitExport(d.Org, id, "DONE")
 	var link string
 	for _, e := range stack.WaitEmails(t, d.Admin.Email, "export_ready", 1) {
 		if strings.Contains(e.TextBody, id) {
@@ -58,8 +60,8 @@ func TestExportEmailLinksALargeArchive(t *testing.T) {
 	if status, _ := get(path[:len(path)-3] + "abc"); status != http.StatusUnauthorized {
 		t.Fatalf("tampered token: %d, want 401", status)
 	}
-	other := d.Admin.Post(exportsPath(d.Org), nil).Expect(http.StatusAccepted).Str("id")
-	d.Admin.WaitExport(d.Org, other, "DONE")
+	other := admin.Post(exportsPath(d.Org), nil).Expect(http.StatusAccepted).Str("id")
+	admin.WaitExport(d.Org, other, "DONE")
 	if status, _ := get(strings.Replace(path, id, other, 1)); status != http.StatusUnauthorized {
 		t.Fatalf("token of another export: %d, want 401", status)
 	}
