@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -43,8 +44,12 @@ func bindJSON(c *gin.Context, dst any) error {
 		}
 		return domain.Invalid("", domain.MsgInvalidJSON)
 	}
-	if dec.More() {
+	// One JSON object and nothing after it: "{}}" is as malformed as "{".
+	if len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
 		return domain.Invalid("", domain.MsgInvalidJSON)
+	}
+	if path, ok := nulPath(reflect.ValueOf(dst), ""); ok {
+		return domain.Invalid(path, domain.MsgInvalidCharacter)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/internal/failure"
+	"github.com/keyclic/keyclic/store"
 )
 
 const vndContext = "https://github.com/blongden/vnd.error"
@@ -50,6 +51,9 @@ func classify(err error) *domain.Error {
 	}
 	if de := failure.FromTemporal(err); de != nil {
 		return de
+	}
+	if store.IsDataException(err) { // a value the input checks let through, refused by Postgres
+		return &domain.Error{Kind: domain.KindInvalid, Msg: domain.Msg(domain.MsgInvalidValue)}
 	}
 	var unavailable *serviceerror.Unavailable
 	var deadline *serviceerror.DeadlineExceeded

@@ -68,8 +68,8 @@ func resize(img domain.Image, maxW, maxH int) ([]byte, error) {
 		return img.Data, nil
 	}
 	src, _, err := image.Decode(bytes.NewReader(img.Data))
-	if err != nil {
-		return nil, err
+	if err != nil { // stored before uploads were decoded whole: it cannot be shown resized
+		return nil, domain.Invalid("image", domain.MsgInvalidImage)
 	}
 	w, h := max(1, int(float64(img.Width)*scale+0.5)), max(1, int(float64(img.Height)*scale+0.5))
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))

@@ -36,8 +36,8 @@ func (q *query) page() domain.Page {
 	p := domain.Page{Page: 1, Limit: domain.DefaultLimit, Desc: true}
 	if v, ok := q.c.GetQuery("page"); ok {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			q.vs.Add("page", domain.MsgOutOfRange, 1, "∞")
+		if err != nil || n < 1 || n > domain.MaxPage {
+			q.vs.Add("page", domain.MsgOutOfRange, 1, domain.MaxPage)
 		} else {
 			p.Page = n
 		}

@@ -66,7 +66,7 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(s.logRequests, s.recoverPanics, s.cors(), setLanguage, withTimeout)
+	r.Use(s.logRequests, s.recoverPanics, s.cors(), setLanguage, s.refuseBadQueryText, withTimeout)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, &domain.Error{Kind: domain.KindNotFound, Msg: domain.Msg(domain.MsgRouteNotFound)})
 	})

@@ -55,5 +55,10 @@ func ParseImageDataURI(path, s string) (Image, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > MaxImagePixels {
 		return Image{}, Invalid(path, MsgInvalidImage)
 	}
+	// A valid header can front truncated or corrupt pixels: decode them all now (the canvas is
+	// bounded above), so that every stored image can be resized later.
+	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+		return Image{}, Invalid(path, MsgInvalidImage)
+	}
 	return Image{ContentType: "image/" + format, Data: data, Width: cfg.Width, Height: cfg.Height}, nil
 }

@@ -74,6 +74,8 @@ const (
 	MsgInvalidGeoNear                  = "invalid_geo_near"
 	MsgInvalidGeoHash                  = "invalid_geo_hash"
 	MsgInvalidURL                      = "invalid_url"
+	MsgInvalidCharacter                = "invalid_character"
+	MsgInvalidValue                    = "invalid_value"
 	MsgAppKeyMissing                   = "app_key_missing"
 	MsgAppKeyUnknown                   = "app_key_unknown"
 	MsgTokenMissing                    = "token_missing"
@@ -188,6 +190,8 @@ var catalog = map[string]text{
 	MsgInvalidGeoNear:                  {"Recherche de proximité invalide : attendu un point et un rayon en mètres.", "Invalid proximity search: expected a point and a radius in metres."},
 	MsgInvalidGeoHash:                  {"Cette valeur n'est pas un geohash valide.", "This value is not a valid geohash."},
 	MsgInvalidURL:                      {"Cette valeur n'est pas une URL valide.", "This value is not a valid URL."},
+	MsgInvalidCharacter:                {"Cette valeur contient un caractère nul ou un texte mal encodé (UTF-8 attendu).", "This value contains a NUL character or badly encoded text (UTF-8 expected)."},
+	MsgInvalidValue:                    {"Une valeur de la requête n'est pas valide.", "A value of the request is not valid."},
 	MsgAppKeyMissing:                   {"L'en-tête X-Keyclic-App est obligatoire.", "The X-Keyclic-App header is required."},
 	MsgAppKeyUnknown:                   {"Application inconnue.", "Unknown application."},
 	MsgTokenMissing:                    {"Authentification requise.", "Authentication required."},

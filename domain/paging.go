@@ -5,6 +5,9 @@ import "time"
 const (
 	DefaultLimit = 10
 	MaxLimit     = 100
+	// MaxPage keeps every offset far from integer overflow (and offsets past a billion rows
+	// mean nothing to a client paging through a collection).
+	MaxPage = 10_000_000
 )
 
 // Page selects one page of a collection, with the filters every collection shares.

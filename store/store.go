@@ -92,6 +92,14 @@ func notFound(err error) error {
 	return err
 }
 
+// IsDataException reports whether Postgres refused a value itself (SQLSTATE class 22: a NUL
+// character, a number out of range, text that is not UTF-8...): the same value fails every time,
+// so it is bad input, never a reason to retry.
+func IsDataException(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22")
+}
+
 // isUniqueViolation reports whether err is a unique constraint violation on the named constraint/index.
 func isUniqueViolation(err error, constraint string) bool {
 	var pgErr *pgconn.PgError

@@ -3,6 +3,7 @@ package worker
 
 import (
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
@@ -29,7 +30,7 @@ func RegisterWorkflows(r worker.WorkflowRegistry) {
 
 // New builds a worker polling taskQueue.
 func New(c client.Client, taskQueue string, acts *activities.Activities) worker.Worker {
-	w := worker.New(c, taskQueue, worker.Options{})
+	w := worker.New(c, taskQueue, worker.Options{Interceptors: []interceptor.WorkerInterceptor{&badInput{}}})
 	Register(w, acts)
 	return w
 }
