@@ -117,6 +117,9 @@ func OperationWorkflow(ctx workflow.Context, in OperationInput) error {
 		}
 		o.sent++
 		o.sinceDue++
+		if workflow.GetVersion(ctx, changeSkipMissedReminders, workflow.DefaultVersion, 1) >= 1 {
+			o.skipMissedReminders(workflow.Now(ctx))
+		}
 	}
 	return workflow.Await(ctx, func() bool { return o.quiet(ctx) })
 }
@@ -153,6 +156,20 @@ func (o *operation) over() bool { return o.op.Removed || o.op.State == domain.Op
 // nextReminder is the due time for the first reminder, then one interval after the previous.
 func (o *operation) nextReminder() time.Time {
 	return o.op.DueAt(o.in.Settings.DefaultDelay).Add(time.Duration(o.sinceDue) * o.in.Settings.ReminderInterval)
+}
+
+// changeSkipMissedReminders versions skipMissedReminders: runs that sent reminders before it
+// replay without it.
+const changeSkipMissedReminders = "skip-missed-reminders"
+
+// skipMissedReminders places the next reminder after now, on the due time's rhythm: an
+// operation found overdue by many intervals (a start date set in the past, a worker down for
+// days) is reminded once now, not once for every interval it missed.
+func (o *operation) skipMissedReminders(now time.Time) {
+	interval := o.in.Settings.ReminderInterval
+	if late := now.Sub(o.op.DueAt(o.in.Settings.DefaultDelay)); interval > 0 && late >= 0 {
+		o.sinceDue = max(o.sinceDue, int(late/interval)+1)
+	}
 }
 
 // checkLive refuses changes to a removed operation.

@@ -95,6 +95,26 @@ func TestOperationRemindsAtDueTimeThenEveryInterval(t *testing.T) {
 	}
 }
 
+func TestOperationLongOverdueIsRemindedOnceThenOnItsRhythm(t *testing.T) {
+	e := newOperationEnv(t)
+	in := operationInput(e.start.Add(-30 * 24 * time.Hour)) // due 30 days ago, at start-30d+1h
+	e.update(t, 50*time.Hour, UpdateOperationRemove, RemoveOperationRequest{ActorID: uuid.New()})
+	e.ExecuteWorkflow(OperationWorkflowName, in)
+	if !e.IsWorkflowCompleted() {
+		t.Fatal("workflow should end when the operation is removed")
+	}
+	// Once at once for the thirty missed days, then at the due time's hour: 1h, 25h, 49h.
+	want := []time.Duration{0, time.Hour, 25 * time.Hour, 49 * time.Hour}
+	if len(e.reminders) != len(want) {
+		t.Fatalf("%d reminders sent, want %d: %v", len(e.reminders), len(want), e.reminders)
+	}
+	for i, w := range want {
+		if got := e.reminders[i].Sub(e.start); got < w || got > w+time.Second {
+			t.Errorf("reminder %d sent %v after start, want %v", i+1, got, w)
+		}
+	}
+}
+
 func TestOperationNotRemindedWhenResolvedInTime(t *testing.T) {
 	e := newOperationEnv(t)
 	e.update(t, time.Minute, UpdateOperationAssign, AssignRequest{MemberID: uuid.New(), PersonID: uuid.New(), ActorID: uuid.New()})
