@@ -147,12 +147,22 @@ func (d *operationData) check(vs *domain.Violations) *time.Time {
 	}
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, *d.StartDate); err == nil {
+			if t.Before(earliestStart) || !t.Before(latestStart) {
+				vs.Add("startDate", domain.MsgOutOfRange, earliestStart.Format(time.DateOnly), latestStart.Format(time.DateOnly))
+				return nil
+			}
 			return &t
 		}
 	}
 	vs.Add("startDate", domain.MsgInvalidDate)
 	return nil
 }
+
+// An operation's start date is a planning date: one outside this century is a typing error.
+var (
+	earliestStart = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	latestStart   = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+)
 
 // createOperation adds an operation to a report through the report's workflow, which starts the
 // operation's own workflow (operation/<id>).

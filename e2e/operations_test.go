@@ -187,6 +187,8 @@ func TestOperationCreate(t *testing.T) {
 		{"name too long", d.Admin, map[string]any{"report": d.report, "name": strings.Repeat("n", 256)}, http.StatusBadRequest, []string{"name"}},
 		{"duration zero", d.Admin, map[string]any{"report": d.report, "name": "x", "duration": 0}, http.StatusBadRequest, []string{"duration"}},
 		{"bad start date", d.Admin, map[string]any{"report": d.report, "name": "x", "startDate": "demain"}, http.StatusBadRequest, []string{"startDate"}},
+		{"start date in year 1", d.Admin, map[string]any{"report": d.report, "name": "x", "startDate": "0001-01-01T00:00:00Z"}, http.StatusBadRequest, []string{"startDate"}},
+		{"start date in year 9999", d.Admin, map[string]any{"report": d.report, "name": "x", "startDate": "9999-12-31"}, http.StatusBadRequest, []string{"startDate"}},
 		{"operator", d.operator, map[string]any{"report": d.report, "name": "x"}, http.StatusForbidden, nil},
 		{"outsider", outsider, map[string]any{"report": d.report, "name": "x"}, http.StatusBadRequest, []string{"report"}},
 		{"another organization's admin", other.Admin, map[string]any{"report": d.report, "name": "x"}, http.StatusBadRequest, []string{"report"}},
