@@ -297,6 +297,10 @@ func (s *Server) redeliver(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if !w.Enabled { // a disabled webhook is sent nothing: accepting would promise a delivery
+		s.fail(c, domain.Conflict(domain.MsgWebhookDisabled))
+		return
+	}
 	if err := s.store.ReopenDelivery(c, d.ID); err != nil {
 		s.fail(c, err)
 		return

@@ -76,6 +76,7 @@ const (
 	MsgInvalidURL                      = "invalid_url"
 	MsgInvalidCharacter                = "invalid_character"
 	MsgInvalidValue                    = "invalid_value"
+	MsgWebhookDisabled                 = "webhook_disabled"
 	MsgAppKeyMissing                   = "app_key_missing"
 	MsgAppKeyUnknown                   = "app_key_unknown"
 	MsgTokenMissing                    = "token_missing"
@@ -191,6 +192,7 @@ var catalog = map[string]text{
 	MsgInvalidGeoHash:                  {"Cette valeur n'est pas un geohash valide.", "This value is not a valid geohash."},
 	MsgInvalidURL:                      {"Cette valeur n'est pas une URL valide.", "This value is not a valid URL."},
 	MsgInvalidCharacter:                {"Cette valeur contient un caractère nul ou un texte mal encodé (UTF-8 attendu).", "This value contains a NUL character or badly encoded text (UTF-8 expected)."},
+	MsgWebhookDisabled:                 {"Ce webhook est désactivé : réactivez-le (enabled) avant de relivrer.", "This webhook is disabled: enable it before redelivering."},
 	MsgInvalidValue:                    {"Une valeur de la requête n'est pas valide.", "A value of the request is not valid."},
 	MsgAppKeyMissing:                   {"L'en-tête X-Keyclic-App est obligatoire.", "The X-Keyclic-App header is required."},
 	MsgAppKeyUnknown:                   {"Application inconnue.", "Unknown application."},

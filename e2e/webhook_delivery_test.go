@@ -402,9 +402,13 @@ func TestWebhookGoneDisablesIt(t *testing.T) {
 	if got := webhookEmails(t, agent.Email, h.id, false); len(got) != 0 {
 		t.Fatalf("a member who is not an admin was told: %v", got)
 	}
-	// Disabled: the next event is not sent.
+	// Disabled: the next event is not sent, and a redelivery is refused rather than promised.
 	desk.Admin.TransitionReport(report, "progress", false).Expect(http.StatusOK)
 	desk.Admin.Deliveries(h.id).ExpectIDSet(id)
+	desk.Admin.Post("/webhooks/"+h.id+"/deliveries/"+id+"/redeliver", nil).ExpectError(http.StatusConflict)
+	if d := desk.Admin.Delivery(h.id, id); d["state"] != "FAILED" {
+		t.Fatalf("refused redelivery changed the delivery: %v", d)
+	}
 }
 
 // webhookEmails lists the webhook-disabled emails about webhook sent to address, waiting for

@@ -26,6 +26,10 @@ type DeliveryResult struct {
 	Attempts int
 }
 
+// changeRedeliverAfterLastAttempt versions the attempt a redelivery asked for during the last
+// one gets: runs that ended before it replay without it.
+const changeRedeliverAfterLastAttempt = "redeliver-after-last-attempt"
+
 // WebhookDeliveryWorkflow POSTs one event to one webhook until a 2xx arrives: each attempt is an
 // activity of its own (so the history shows every attempt), separated by durable timers
 // following the schedule (a Retry-After longer than the next wait is honoured, up to a cap).
@@ -40,18 +44,31 @@ func WebhookDeliveryWorkflow(ctx workflow.Context, in DeliveryInput) (DeliveryRe
 	redeliver := workflow.GetSignalChannel(ctx, SignalRedeliver)
 	number := max(in.FirstAttempt, 1)
 	for retry := 0; ; retry++ {
-		// A redeliver signal received while an attempt runs is answered by that attempt.
+		// Redeliver signals received before this attempt are answered by it.
 		for redeliver.ReceiveAsync(nil) {
 		}
 		var out activities.AttemptOutput
 		if err := workflow.ExecuteActivity(actx, act.AttemptDelivery, activities.AttemptInput{DeliveryID: in.DeliveryID, Number: number}).Get(ctx, &out); err != nil {
 			return DeliveryResult{}, err
 		}
-		if out.Delivered {
-			return DeliveryResult{State: domain.DeliveryDelivered, Attempts: number}, nil
+		// A redelivery asked for while this attempt ran (or as the run was ending) was promised
+		// by the API, which reopened the delivery: it gets an attempt of its own, on a fresh schedule.
+		askedAgain := func() bool {
+			return redeliver.Len() > 0 && workflow.GetVersion(ctx, changeRedeliverAfterLastAttempt, workflow.DefaultVersion, 1) >= 1
 		}
-		if out.Stop || retry >= len(in.Schedule) {
+		if out.Delivered || out.Stop || retry >= len(in.Schedule) {
+			if askedAgain() {
+				number, retry = number+1, -1
+				continue
+			}
+			if out.Delivered {
+				return DeliveryResult{State: domain.DeliveryDelivered, Attempts: number}, nil
+			}
 			err := workflow.ExecuteLocalActivity(withLocalActivityDefaults(ctx), act.FailDelivery, activities.FailDeliveryInput{DeliveryID: in.DeliveryID}).Get(ctx, nil)
+			if err == nil && askedAgain() {
+				number, retry = number+1, -1
+				continue
+			}
 			return DeliveryResult{State: domain.DeliveryFailed, Attempts: number}, err
 		}
 		wait := max(in.Schedule[retry], min(out.RetryAfter, in.RetryAfterCap))

@@ -25,6 +25,8 @@ type deliveryEnv struct {
 	attempts []time.Time
 	numbers  []int
 	failed   int
+	// attemptTakes is how long each attempt runs on the test clock.
+	attemptTakes time.Duration
 }
 
 func newDeliveryEnv(t *testing.T, answers ...activities.AttemptOutput) *deliveryEnv {
@@ -41,7 +43,7 @@ func newDeliveryEnv(t *testing.T, answers ...activities.AttemptOutput) *delivery
 				return answers[i], nil
 			}
 			return activities.AttemptOutput{StatusCode: 500, Error: "500 Internal Server Error"}, nil
-		})
+		}).AfterFn(func() time.Duration { return e.attemptTakes })
 	e.OnActivity(act.FailDelivery, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.FailDeliveryInput) error { e.failed++; return nil })
 	e.start = e.Now()
@@ -207,6 +209,32 @@ func TestDeliveryRedeliverSignalSkipsTheWait(t *testing.T) {
 	e.expectAttemptsAt(t, 1, 0, 5*time.Second, time.Minute, time.Minute+30*time.Minute)
 	if res.State != domain.DeliveryDelivered || res.Attempts != 4 {
 		t.Fatalf("result %+v", res)
+	}
+}
+
+// A redelivery asked for while the attempt that succeeds is running (the API reopened the
+// delivery) gets an attempt of its own: the promise of its 202 is kept.
+func TestDeliveryRedeliveredDuringTheLastAttemptTriesAgain(t *testing.T) {
+	schedule, cap := productionSchedule(t)
+	e := newDeliveryEnv(t, activities.AttemptOutput{Delivered: true, StatusCode: 200}, activities.AttemptOutput{Delivered: true, StatusCode: 200})
+	e.attemptTakes = time.Minute
+	e.RegisterDelayedCallback(func() { e.SignalWorkflow(SignalRedeliver, nil) }, 30*time.Second)
+	res := e.run(t, deliveryInput(schedule, cap))
+	if res.State != domain.DeliveryDelivered || res.Attempts != 2 || len(e.attempts) != 2 {
+		t.Fatalf("result %+v after %d attempts: want a second attempt for the redelivery", res, len(e.attempts))
+	}
+}
+
+// The same holds when the attempt ends the delivery as failed (the endpoint is gone): the
+// redelivery still gets its attempt before the run ends.
+func TestDeliveryRedeliveredDuringAFinalFailureTriesAgain(t *testing.T) {
+	schedule, cap := productionSchedule(t)
+	e := newDeliveryEnv(t, activities.AttemptOutput{Stop: true, StatusCode: 410}, activities.AttemptOutput{Delivered: true, StatusCode: 200})
+	e.attemptTakes = time.Minute
+	e.RegisterDelayedCallback(func() { e.SignalWorkflow(SignalRedeliver, nil) }, 30*time.Second)
+	res := e.run(t, deliveryInput(schedule, cap))
+	if res.State != domain.DeliveryDelivered || res.Attempts != 2 || e.failed != 0 {
+		t.Fatalf("result %+v, %d failures recorded: want the redelivery's attempt to deliver", res, e.failed)
 	}
 }
 
