@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -444,4 +446,31 @@ func TestOperationLists(t *testing.T) {
 	foreign.Admin.Get("/organizations/" + d.Org + "/operations").ExpectError(http.StatusForbidden)
 	foreign.Admin.Get("/reports/" + d.report + "/operations").ExpectError(http.StatusNotFound)
 	d.Citizen.Get("/reports/" + d.report + "/operations").ExpectError(http.StatusNotFound)
+}
+
+// Refusing a report ends the operations still open on it (removed, with their log saying why),
+// so nobody works them or is reminded of them; resolved ones stay as they were.
+func TestRefusedReportEndsItsOpenOperations(t *testing.T) {
+	d := &opDesk{Desk: stack.NewDesk(t, "Refus avec opérations")}
+	d.report = d.ReportIn("accept")
+	d.operator, d.operatorMember = d.Member(testkit.RoleOperator)
+	done := d.operationIn("RESOLVED")
+	open := d.operationIn("ASSIGNED")
+
+	d.Admin.TransitionReport(d.report, "refuse", false).Expect(http.StatusOK)
+	if !testkit.Eventually(10*time.Second, func() bool {
+		return d.Admin.Get("/operations/"+open).Status == http.StatusNotFound
+	}) {
+		t.Fatalf("operation %s still open on a refused report", open)
+	}
+	d.operator.TransitionOperation(open, "progress", false).ExpectError(http.StatusNotFound)
+	d.Admin.Get("/operations/" + done).Expect(http.StatusOK).ExpectState("RESOLVED")
+	d.Admin.Get("/reports/" + d.report + "/operations").Expect(http.StatusOK).ExpectIDSet(done)
+	var action, actor, state string
+	err := stack.App.Store.Pool.QueryRow(context.Background(),
+		`SELECT action, actor_id::text, data->>'report' FROM operation_logs WHERE operation_id = $1 ORDER BY version DESC LIMIT 1`, open).
+		Scan(&action, &actor, &state)
+	if err != nil || action != "remove" || actor != d.Admin.PersonID || state != "REFUSED" {
+		t.Fatalf("last log of the ended operation: %q by %q (%q), %v", action, actor, state, err)
+	}
 }

@@ -41,6 +41,8 @@ const (
 	SignalWithdraw = "withdraw"
 	// SignalRedeliver asks a webhook delivery to try again now.
 	SignalRedeliver = "redeliver"
+	// SignalReportEnded tells an open operation that its report was refused or withdrawn.
+	SignalReportEnded = "report-ended"
 )
 
 // PasswordResetWorkflowID is the readable, unique id of a password reset request's workflow.

@@ -23,6 +23,12 @@ type OperationInput struct {
 	Continued         bool // a continue-as-new: the operation was already announced
 }
 
+// ReportEndedSignal tells an open operation that its report ended without being closed.
+type ReportEndedSignal struct {
+	State   domain.State // REFUSED or WITHDRAWN
+	ActorID *uuid.UUID   // who refused it; none for a withdrawal
+}
+
 // AssignRequest hands the operation to a member.
 type AssignRequest struct {
 	MemberID uuid.UUID
@@ -77,8 +83,15 @@ func OperationWorkflow(ctx workflow.Context, in OperationInput) error {
 			return err
 		}
 	}
+	o.reportEnded = workflow.GetSignalChannel(ctx, SignalReportEnded)
 	actx := withActivityDefaults(ctx)
 	for !o.over() {
+		if o.reportEnded.Len() > 0 {
+			if err := o.endWithReport(ctx); err != nil {
+				return err
+			}
+			continue
+		}
 		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() && o.quiet(ctx) {
 			next := o.in
 			next.Operation, next.RemindersSent, next.RemindersSinceDue, next.Continued = o.op, o.sent, o.sinceDue, true
@@ -88,7 +101,7 @@ func OperationWorkflow(ctx workflow.Context, in OperationInput) error {
 		if wait := due.Sub(workflow.Now(ctx)); wait > 0 {
 			schedule := o.schedule
 			changed, err := workflow.AwaitWithTimeout(ctx, wait, func() bool {
-				return o.over() || o.schedule != schedule || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+				return o.over() || o.schedule != schedule || o.reportEnded.Len() > 0 || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
 			})
 			if err != nil {
 				return err
@@ -132,6 +145,8 @@ type operation struct {
 	sinceDue int
 	schedule int // bumped when the due time changes, to re-arm the timer
 	mu       workflow.Mutex
+
+	reportEnded workflow.ReceiveChannel
 }
 
 // quiet is true when no update is running and every event was published.
@@ -324,6 +339,33 @@ func (o *operation) edit(ctx workflow.Context, req EditOperationRequest) (Operat
 		o.sinceDue, o.schedule = 0, o.schedule+1 // a new due time: remind afresh
 	}
 	return OperationState{State: o.op.State, Removed: o.op.Removed}, nil
+}
+
+// endWithReport removes the operation whose report was refused or withdrawn: nobody is to work
+// it or be reminded of it any more. The log names the report's end (and who refused it).
+func (o *operation) endWithReport(ctx workflow.Context) error {
+	var s ReportEndedSignal
+	for o.reportEnded.ReceiveAsync(&s) {
+	}
+	ctx = withLocalActivityDefaults(ctx)
+	if err := o.mu.Lock(ctx); err != nil {
+		return err
+	}
+	defer o.mu.Unlock()
+	if o.over() {
+		return nil
+	}
+	entry := store.LogEntry{
+		Key: OperationWorkflowID(o.op.ID) + "/report-ended", Action: "remove", ActorID: s.ActorID,
+		Data: map[string]any{"report": string(s.State)}, LoggedAt: workflow.Now(ctx),
+	}
+	if err := workflow.ExecuteLocalActivity(ctx, act.RemoveOperation, activities.RemoveOperationInput{OperationID: o.op.ID, Log: entry}).Get(ctx, nil); err != nil {
+		return err
+	}
+	o.op.Removed = true
+	o.announce(domain.EventOperationRemoved, "removed")
+	_, err := o.changed(ctx)
+	return err
 }
 
 func (o *operation) remove(ctx workflow.Context, req RemoveOperationRequest) (OperationState, error) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyclic/keyclic/activities"
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
 )
 
 // operationEnv is a test environment with the operation workflow and its activities mocked to
@@ -19,6 +20,7 @@ import (
 type operationEnv struct {
 	*testsuite.TestWorkflowEnvironment
 	reminders []time.Time
+	removals  []store.LogEntry
 	start     time.Time
 }
 
@@ -30,7 +32,11 @@ func newOperationEnv(t *testing.T) *operationEnv {
 	e.RegisterActivity(act)
 	e.OnActivity(act.ChangeOperation, mock.Anything, mock.Anything).Return(nil)
 	e.OnActivity(act.PatchOperation, mock.Anything, mock.Anything).Return(nil)
-	e.OnActivity(act.RemoveOperation, mock.Anything, mock.Anything).Return(nil)
+	e.OnActivity(act.RemoveOperation, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.RemoveOperationInput) error {
+			e.removals = append(e.removals, in.Log)
+			return nil
+		})
 	e.OnActivity(act.PrepareEvent, mock.Anything, mock.Anything).Return(activities.PreparedEvent{}, nil)
 	e.OnActivity(act.Notify, mock.Anything, mock.Anything).Return(nil)
 	e.OnActivity(act.SendOperationReminder, mock.Anything, mock.Anything).Return(
@@ -112,6 +118,26 @@ func TestOperationLongOverdueIsRemindedOnceThenOnItsRhythm(t *testing.T) {
 		if got := e.reminders[i].Sub(e.start); got < w || got > w+time.Second {
 			t.Errorf("reminder %d sent %v after start, want %v", i+1, got, w)
 		}
+	}
+}
+
+func TestOperationEndsWithItsReport(t *testing.T) {
+	e := newOperationEnv(t)
+	// Reminded at 1h and 25h; the report is withdrawn at 30h (twice told: once is enough).
+	for _, at := range []time.Duration{30 * time.Hour, 30*time.Hour + time.Minute} {
+		e.RegisterDelayedCallback(func() {
+			e.SignalWorkflow(SignalReportEnded, ReportEndedSignal{State: domain.ReportWithdrawn})
+		}, at)
+	}
+	e.ExecuteWorkflow(OperationWorkflowName, operationInput(e.start))
+	if !e.IsWorkflowCompleted() || e.GetWorkflowError() != nil {
+		t.Fatalf("the operation should end with its report: %v", e.GetWorkflowError())
+	}
+	if len(e.removals) != 1 || len(e.reminders) != 2 {
+		t.Fatalf("removed %d times, %d reminders: want once, and reminders at 1h and 25h only", len(e.removals), len(e.reminders))
+	}
+	if l := e.removals[0]; l.Action != "remove" || l.ActorID != nil || l.Data["report"] != string(domain.ReportWithdrawn) {
+		t.Fatalf("log of the end: %+v", l)
 	}
 }
 

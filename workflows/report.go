@@ -124,7 +124,33 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) error {
 			return workflow.NewContinueAsNewError(ctx, ReportWorkflowName, next)
 		}
 	}
+	if err := r.drain(ctx); err != nil { // operations that ended meanwhile need no telling
+		return err
+	}
+	if open := r.openOperationIDs(); len(open) > 0 && r.state != domain.ReportClosed &&
+		workflow.GetVersion(ctx, changeEndOperationsWithReport, workflow.DefaultVersion, 1) >= 1 {
+		r.endOperations(ctx, open)
+	}
 	return workflow.Await(ctx, func() bool { return r.quiet(ctx) })
+}
+
+// changeEndOperationsWithReport versions endOperations: reports that ended before it replay
+// without it.
+const changeEndOperationsWithReport = "end-operations-with-report"
+
+// endOperations tells the operations still open on a refused or withdrawn report that it ended,
+// so that they stop (removed, logged) instead of being worked and reminded for nothing.
+func (r *report) endOperations(ctx workflow.Context, ids []uuid.UUID) {
+	futures := make([]workflow.Future, len(ids))
+	for i, id := range ids {
+		futures[i] = workflow.SignalExternalWorkflow(ctx, OperationWorkflowID(id), "", SignalReportEnded,
+			ReportEndedSignal{State: r.state, ActorID: r.endedBy})
+	}
+	for i, f := range futures {
+		if err := f.Get(ctx, nil); err != nil { // an operation that already ended needs no telling
+			workflow.GetLogger(ctx).Info("operation not told of the report's end", "operation", ids[i], "error", err)
+		}
+	}
 }
 
 type report struct {
@@ -136,6 +162,7 @@ type report struct {
 	mu         workflow.Mutex
 	opCh       workflow.ReceiveChannel
 	withdrawCh workflow.ReceiveChannel
+	endedBy    *uuid.UUID // who refused the report
 }
 
 // drain applies the signals received so far; handlers call it first so that an operation
@@ -196,6 +223,17 @@ func (r *report) setOperation(s OperationStatus) {
 	r.ops = append(r.ops, s)
 }
 
+// openOperationIDs are the ids of the operations that are neither resolved nor removed.
+func (r *report) openOperationIDs() []uuid.UUID {
+	var open []uuid.UUID
+	for _, o := range r.ops {
+		if !o.Removed && o.State != domain.OperationResolved {
+			open = append(open, o.ID)
+		}
+	}
+	return open
+}
+
 // openOperations names the operations that are neither resolved nor removed.
 func (r *report) openOperations() []string {
 	var open []string
@@ -254,6 +292,10 @@ func (r *report) transition(ctx workflow.Context, req ReportTransitionRequest) (
 		return ReportState{}, err
 	}
 	r.state = to
+	if to == domain.ReportRefused {
+		actor := req.ActorID
+		r.endedBy = &actor
+	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, SAState.ValueSet(string(to))); err != nil {
 		return ReportState{}, err
 	}
