@@ -67,6 +67,19 @@ func (e *operationEnv) update(t *testing.T, after time.Duration, name string, ar
 	}, after)
 }
 
+// expectRemindersAt checks that reminders were sent at these times after the start, and no others.
+func (e *operationEnv) expectRemindersAt(t *testing.T, want ...time.Duration) {
+	t.Helper()
+	if len(e.reminders) != len(want) {
+		t.Fatalf("%d reminders sent, want %d: %v", len(e.reminders), len(want), e.reminders)
+	}
+	for i, w := range want {
+		if got := e.reminders[i].Sub(e.start); got < w || got > w+time.Second {
+			t.Errorf("reminder %d sent %v after start, want %v", i+1, got, w)
+		}
+	}
+}
+
 func operationInput(start time.Time) OperationInput {
 	duration := 60 // minutes
 	return OperationInput{
@@ -90,15 +103,7 @@ func TestOperationRemindsAtDueTimeThenEveryInterval(t *testing.T) {
 	if !e.IsWorkflowCompleted() || e.GetWorkflowError() != nil {
 		t.Fatalf("workflow should complete once resolved: %v", e.GetWorkflowError())
 	}
-	want := []time.Duration{time.Hour, 25 * time.Hour, 49 * time.Hour, 73 * time.Hour}
-	if len(e.reminders) != len(want) {
-		t.Fatalf("%d reminders sent, want %d: %v", len(e.reminders), len(want), e.reminders)
-	}
-	for i, w := range want {
-		if got := e.reminders[i].Sub(e.start); got < w || got > w+time.Second {
-			t.Errorf("reminder %d sent %v after start, want %v", i+1, got, w)
-		}
-	}
+	e.expectRemindersAt(t, time.Hour, 25*time.Hour, 49*time.Hour, 73*time.Hour)
 }
 
 func TestOperationLongOverdueIsRemindedOnceThenOnItsRhythm(t *testing.T) {
@@ -110,15 +115,7 @@ func TestOperationLongOverdueIsRemindedOnceThenOnItsRhythm(t *testing.T) {
 		t.Fatal("workflow should end when the operation is removed")
 	}
 	// Once at once for the thirty missed days, then at the due time's hour: 1h, 25h, 49h.
-	want := []time.Duration{0, time.Hour, 25 * time.Hour, 49 * time.Hour}
-	if len(e.reminders) != len(want) {
-		t.Fatalf("%d reminders sent, want %d: %v", len(e.reminders), len(want), e.reminders)
-	}
-	for i, w := range want {
-		if got := e.reminders[i].Sub(e.start); got < w || got > w+time.Second {
-			t.Errorf("reminder %d sent %v after start, want %v", i+1, got, w)
-		}
-	}
+	e.expectRemindersAt(t, 0, time.Hour, 25*time.Hour, 49*time.Hour)
 }
 
 func TestOperationEndsWithItsReport(t *testing.T) {

@@ -212,29 +212,24 @@ func TestDeliveryRedeliverSignalSkipsTheWait(t *testing.T) {
 	}
 }
 
-// A redelivery asked for while the attempt that succeeds is running (the API reopened the
-// delivery) gets an attempt of its own: the promise of its 202 is kept.
+// A redelivery asked for while the last attempt runs (the API reopened the delivery) gets an
+// attempt of its own, whether that attempt succeeds or ends the delivery as failed (the endpoint
+// is gone): the promise of its 202 is kept.
 func TestDeliveryRedeliveredDuringTheLastAttemptTriesAgain(t *testing.T) {
 	schedule, cap := productionSchedule(t)
-	e := newDeliveryEnv(t, activities.AttemptOutput{Delivered: true, StatusCode: 200}, activities.AttemptOutput{Delivered: true, StatusCode: 200})
-	e.attemptTakes = time.Minute
-	e.RegisterDelayedCallback(func() { e.SignalWorkflow(SignalRedeliver, nil) }, 30*time.Second)
-	res := e.run(t, deliveryInput(schedule, cap))
-	if res.State != domain.DeliveryDelivered || res.Attempts != 2 || len(e.attempts) != 2 {
-		t.Fatalf("result %+v after %d attempts: want a second attempt for the redelivery", res, len(e.attempts))
-	}
-}
-
-// The same holds when the attempt ends the delivery as failed (the endpoint is gone): the
-// redelivery still gets its attempt before the run ends.
-func TestDeliveryRedeliveredDuringAFinalFailureTriesAgain(t *testing.T) {
-	schedule, cap := productionSchedule(t)
-	e := newDeliveryEnv(t, activities.AttemptOutput{Stop: true, StatusCode: 410}, activities.AttemptOutput{Delivered: true, StatusCode: 200})
-	e.attemptTakes = time.Minute
-	e.RegisterDelayedCallback(func() { e.SignalWorkflow(SignalRedeliver, nil) }, 30*time.Second)
-	res := e.run(t, deliveryInput(schedule, cap))
-	if res.State != domain.DeliveryDelivered || res.Attempts != 2 || e.failed != 0 {
-		t.Fatalf("result %+v, %d failures recorded: want the redelivery's attempt to deliver", res, e.failed)
+	for name, last := range map[string]activities.AttemptOutput{
+		"delivered": {Delivered: true, StatusCode: 200},
+		"gone":      {Stop: true, StatusCode: 410},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newDeliveryEnv(t, last, activities.AttemptOutput{Delivered: true, StatusCode: 200})
+			e.attemptTakes = time.Minute
+			e.RegisterDelayedCallback(func() { e.SignalWorkflow(SignalRedeliver, nil) }, 30*time.Second)
+			res := e.run(t, deliveryInput(schedule, cap))
+			if res.State != domain.DeliveryDelivered || res.Attempts != 2 || len(e.attempts) != 2 || e.failed != 0 {
+				t.Fatalf("result %+v after %d attempts, %d failures recorded: want a second, delivering attempt", res, len(e.attempts), e.failed)
+			}
+		})
 	}
 }
 
