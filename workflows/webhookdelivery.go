@@ -42,6 +42,11 @@ func WebhookDeliveryWorkflow(ctx workflow.Context, in DeliveryInput) (DeliveryRe
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
 	})
 	redeliver := workflow.GetSignalChannel(ctx, SignalRedeliver)
+	// A redelivery asked for while the last attempt ran (or as the run was ending) was promised
+	// by the API, which reopened the delivery: it gets an attempt of its own, on a fresh schedule.
+	askedAgain := func() bool {
+		return redeliver.Len() > 0 && workflow.GetVersion(ctx, changeRedeliverAfterLastAttempt, workflow.DefaultVersion, 1) >= 1
+	}
 	number := max(in.FirstAttempt, 1)
 	for retry := 0; ; retry++ {
 		// Redeliver signals received before this attempt are answered by it.
@@ -51,25 +56,18 @@ func WebhookDeliveryWorkflow(ctx workflow.Context, in DeliveryInput) (DeliveryRe
 		if err := workflow.ExecuteActivity(actx, act.AttemptDelivery, activities.AttemptInput{DeliveryID: in.DeliveryID, Number: number}).Get(ctx, &out); err != nil {
 			return DeliveryResult{}, err
 		}
-		// A redelivery asked for while this attempt ran (or as the run was ending) was promised
-		// by the API, which reopened the delivery: it gets an attempt of its own, on a fresh schedule.
-		askedAgain := func() bool {
-			return redeliver.Len() > 0 && workflow.GetVersion(ctx, changeRedeliverAfterLastAttempt, workflow.DefaultVersion, 1) >= 1
-		}
 		if out.Delivered || out.Stop || retry >= len(in.Schedule) {
-			if askedAgain() {
-				number, retry = number+1, -1
-				continue
+			if !askedAgain() {
+				if out.Delivered {
+					return DeliveryResult{State: domain.DeliveryDelivered, Attempts: number}, nil
+				}
+				err := workflow.ExecuteLocalActivity(withLocalActivityDefaults(ctx), act.FailDelivery, activities.FailDeliveryInput{DeliveryID: in.DeliveryID}).Get(ctx, nil)
+				if err != nil || !askedAgain() {
+					return DeliveryResult{State: domain.DeliveryFailed, Attempts: number}, err
+				}
 			}
-			if out.Delivered {
-				return DeliveryResult{State: domain.DeliveryDelivered, Attempts: number}, nil
-			}
-			err := workflow.ExecuteLocalActivity(withLocalActivityDefaults(ctx), act.FailDelivery, activities.FailDeliveryInput{DeliveryID: in.DeliveryID}).Get(ctx, nil)
-			if err == nil && askedAgain() {
-				number, retry = number+1, -1
-				continue
-			}
-			return DeliveryResult{State: domain.DeliveryFailed, Attempts: number}, err
+			number, retry = number+1, -1
+			continue
 		}
 		wait := max(in.Schedule[retry], min(out.RetryAfter, in.RetryAfterCap))
 		if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return redeliver.Len() > 0 }); err != nil {
