@@ -127,7 +127,7 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) error {
 	if err := r.drain(ctx); err != nil { // operations that ended meanwhile need no telling
 		return err
 	}
-	if open := r.openOperationIDs(); len(open) > 0 && r.state != domain.ReportClosed &&
+	if open := r.openOperations(); len(open) > 0 && r.state != domain.ReportClosed &&
 		workflow.GetVersion(ctx, changeEndOperationsWithReport, workflow.DefaultVersion, 1) >= 1 {
 		r.endOperations(ctx, open)
 	}
@@ -140,15 +140,15 @@ const changeEndOperationsWithReport = "end-operations-with-report"
 
 // endOperations tells the operations still open on a refused or withdrawn report that it ended,
 // so that they stop (removed, logged) instead of being worked and reminded for nothing.
-func (r *report) endOperations(ctx workflow.Context, ids []uuid.UUID) {
-	futures := make([]workflow.Future, len(ids))
-	for i, id := range ids {
-		futures[i] = workflow.SignalExternalWorkflow(ctx, OperationWorkflowID(id), "", SignalReportEnded,
+func (r *report) endOperations(ctx workflow.Context, open []OperationStatus) {
+	futures := make([]workflow.Future, len(open))
+	for i, o := range open {
+		futures[i] = workflow.SignalExternalWorkflow(ctx, OperationWorkflowID(o.ID), "", SignalReportEnded,
 			ReportEndedSignal{State: r.state, ActorID: r.endedBy})
 	}
 	for i, f := range futures {
 		if err := f.Get(ctx, nil); err != nil { // an operation that already ended needs no telling
-			workflow.GetLogger(ctx).Info("operation not told of the report's end", "operation", ids[i], "error", err)
+			workflow.GetLogger(ctx).Info("operation not told of the report's end", "operation", open[i].ID, "error", err)
 		}
 	}
 }
@@ -223,23 +223,12 @@ func (r *report) setOperation(s OperationStatus) {
 	r.ops = append(r.ops, s)
 }
 
-// openOperationIDs are the ids of the operations that are neither resolved nor removed.
-func (r *report) openOperationIDs() []uuid.UUID {
-	var open []uuid.UUID
+// openOperations are the operations that are neither resolved nor removed.
+func (r *report) openOperations() []OperationStatus {
+	var open []OperationStatus
 	for _, o := range r.ops {
 		if !o.Removed && o.State != domain.OperationResolved {
-			open = append(open, o.ID)
-		}
-	}
-	return open
-}
-
-// openOperations names the operations that are neither resolved nor removed.
-func (r *report) openOperations() []string {
-	var open []string
-	for _, o := range r.ops {
-		if !o.Removed && o.State != domain.OperationResolved {
-			open = append(open, o.Name)
+			open = append(open, o)
 		}
 	}
 	return open
@@ -278,7 +267,11 @@ func (r *report) transition(ctx workflow.Context, req ReportTransitionRequest) (
 	}
 	if req.Transition == "close" {
 		if open := r.openOperations(); len(open) > 0 {
-			return ReportState{}, failure.ToTemporal(domain.Conflict(domain.MsgOpenOperations, strings.Join(open, ", ")))
+			names := make([]string, len(open))
+			for i, o := range open {
+				names[i] = o.Name
+			}
+			return ReportState{}, failure.ToTemporal(domain.Conflict(domain.MsgOpenOperations, strings.Join(names, ", ")))
 		}
 	}
 	cp := domain.Checkpoint{State: to, At: workflow.Now(ctx)}
