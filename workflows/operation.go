@@ -355,16 +355,10 @@ func (o *operation) endWithReport(ctx workflow.Context) error {
 	if o.over() {
 		return nil
 	}
-	entry := store.LogEntry{
+	_, err := o.markRemoved(ctx, store.LogEntry{
 		Key: OperationWorkflowID(o.op.ID) + "/report-ended", Action: "remove", ActorID: s.ActorID,
 		Data: map[string]any{"report": string(s.State)}, LoggedAt: workflow.Now(ctx),
-	}
-	if err := workflow.ExecuteLocalActivity(ctx, act.RemoveOperation, activities.RemoveOperationInput{OperationID: o.op.ID, Log: entry}).Get(ctx, nil); err != nil {
-		return err
-	}
-	o.op.Removed = true
-	o.announce(domain.EventOperationRemoved, "removed")
-	_, err := o.changed(ctx)
+	})
 	return err
 }
 
@@ -377,9 +371,13 @@ func (o *operation) remove(ctx workflow.Context, req RemoveOperationRequest) (Op
 	if err := o.checkLive(); err != nil {
 		return OperationState{}, err
 	}
-	if err := workflow.ExecuteLocalActivity(ctx, act.RemoveOperation, activities.RemoveOperationInput{
-		OperationID: o.op.ID, Log: logEntry(ctx, "remove", req.ActorID, map[string]any{}),
-	}).Get(ctx, nil); err != nil {
+	return o.markRemoved(ctx, logEntry(ctx, "remove", req.ActorID, map[string]any{}))
+}
+
+// markRemoved stores the removal with its log entry, announces it and tells the report; the
+// caller holds the mutex.
+func (o *operation) markRemoved(ctx workflow.Context, log store.LogEntry) (OperationState, error) {
+	if err := workflow.ExecuteLocalActivity(ctx, act.RemoveOperation, activities.RemoveOperationInput{OperationID: o.op.ID, Log: log}).Get(ctx, nil); err != nil {
 		return OperationState{}, err
 	}
 	o.op.Removed = true
