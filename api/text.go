@@ -20,21 +20,19 @@ import (
 
 // refuseBadQueryText answers 400 for a query parameter whose name or value holds NUL or invalid UTF-8.
 func (s *Server) refuseBadQueryText(c *gin.Context) {
-	values := c.Request.URL.Query()
-	names := make([]string, 0, len(values))
-	for name := range values {
-		names = append(names, name)
-	}
-	sort.Strings(names) // the first bad parameter by name, whatever the map's order
-	for _, name := range names {
+	first, found := "", false // the first bad parameter by name, whatever the map's order
+	for name, values := range c.Request.URL.Query() {
 		bad := !cleanText(name)
-		for _, v := range values[name] {
+		for _, v := range values {
 			bad = bad || !cleanText(v)
 		}
-		if bad {
-			s.fail(c, domain.Invalid(name, domain.MsgInvalidCharacter))
-			return
+		if bad && (!found || name < first) {
+			first, found = name, true
 		}
+	}
+	if found {
+		s.fail(c, domain.Invalid(first, domain.MsgInvalidCharacter))
+		return
 	}
 	c.Next()
 }
