@@ -139,7 +139,9 @@ func (a *Activities) AttemptDelivery(ctx context.Context, in AttemptInput) (Atte
 		return AttemptOutput{Stop: true, Error: "webhook disabled or deleted"}, nil
 	}
 	started := a.Now()
+	stop := keepAlive(ctx)
 	out := a.post(ctx, w, d, started)
+	stop()
 	attempt := domain.Attempt{Number: in.Number, StartedAt: started, Duration: a.Now().Sub(started), Error: out.Error}
 	if out.StatusCode != 0 {
 		code := out.StatusCode

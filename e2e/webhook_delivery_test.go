@@ -655,6 +655,39 @@ func TestWebhookSurvivesWorkerKill(t *testing.T) {
 	desk.Admin.Deliveries(h.id).ExpectIDSet(first, second)
 }
 
+// A worker killed while an attempt waits for the endpoint's answer: the attempt is noticed as
+// lost (its heartbeats stop) and made again by the restarted worker, well before the attempt's
+// own time limit; the endpoint, whose first answer never reached anyone, is delivered to once.
+func TestWebhookAttemptCutByWorkerKillIsMadeAgain(t *testing.T) {
+	iso := stack.NewIsolated(t, nil)
+	worker := iso.StartWorker(t)
+	desk := stack.NewDesk(t, "Webhooks coupure")
+	admin, citizen := iso.On(desk.Admin), iso.On(desk.Citizen)
+	consumer := testkit.NewConsumer(t)
+	// Held for most of the worker's 2s HTTP timeout: the worker dies while it waits.
+	consumer.Script(testkit.Answer{Delay: 1500 * time.Millisecond})
+	h := newHook(t, desk.Admin, desk.Org, "reportStateChanged", consumer.URL("/cut"))
+	report := admin.ReportOf(desk.Org, citizen.Issue(desk.Inside(), nil))
+	admin.TransitionReport(report, "accept", false).Expect(http.StatusOK)
+	consumer.WaitReceipts(t, "/cut", 1)
+	worker.Kill()
+	iso.StartWorker(t) // stopped by the test's cleanup
+
+	id := onlyDelivery(t, desk.Admin, h.id)
+	// The attempt's own time limit is a minute: waiting half of it tells the two apart.
+	var d map[string]any
+	if !testkit.Eventually(30*time.Second, func() bool { d = desk.Admin.Delivery(h.id, id); return d["state"] == "DELIVERED" }) {
+		t.Fatalf("the cut attempt was not made again: %v", d)
+	}
+	if as := checkAttempts(t, d); len(as) != 1 || statusOf(as[0]) != 200 {
+		t.Fatalf("attempts after the cut: %v", as)
+	}
+	recs := consumer.ReceiptsAt("/cut")
+	if len(recs) != 2 || recs[0].Answered || !recs[1].Delivered() || recs[0].ID() != id || recs[1].ID() != id {
+		t.Fatalf("receipts: %d, first answered %v (want 2: the cut one unanswered, then a delivered one)", len(recs), len(recs) > 0 && recs[0].Answered)
+	}
+}
+
 // Changes in quick succession: each event carries the resource as it was right after its own
 // change, not as a later change left it; the consumer can tell them apart and order them.
 func TestWebhookQuickChangesEachCarryTheirOwnState(t *testing.T) {

@@ -37,8 +37,11 @@ const changeRedeliverAfterLastAttempt = "redeliver-after-last-attempt"
 // happens later. After the last wait the delivery fails; a "redeliver" signal tries again now.
 func WebhookDeliveryWorkflow(ctx workflow.Context, in DeliveryInput) (DeliveryResult, error) {
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		// The HTTP timeout is shorter; this bounds a worker that dies mid-attempt.
+		// The HTTP timeout is shorter; this bounds an attempt that hangs.
 		StartToCloseTimeout: time.Minute,
+		// The attempt heartbeats while it waits for the endpoint: a worker killed mid-attempt
+		// is noticed after this, and the attempt is retried on another (or the restarted) worker.
+		HeartbeatTimeout: 10 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
 	})
 	redeliver := workflow.GetSignalChannel(ctx, SignalRedeliver)
