@@ -42,7 +42,7 @@ func WebhookDeliveryWorkflow(ctx workflow.Context, in DeliveryInput) (DeliveryRe
 		// The attempt heartbeats while it waits for the endpoint: a worker killed mid-attempt
 		// is noticed after this, and the attempt is retried on another (or the restarted) worker.
 		HeartbeatTimeout: 10 * time.Second,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
+		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
 	})
 	redeliver := workflow.GetSignalChannel(ctx, SignalRedeliver)
 	// A redelivery asked for while the last attempt ran (or as the run was ending) was promised
