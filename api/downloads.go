@@ -10,18 +10,15 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
 )
 
-// Emailed download links carry their own short-lived signed token, since a link clicked in a
-// mail client sends no Authorization header. The token names one export and nothing else.
-const (
-	downloadAudience = "export-download"
-	downloadLinkTTL  = 7 * 24 * time.Hour // when archives are kept for ever
-)
+// Emailed download links carry their own signed token (audience AudienceExportDownload), since a
+// link clicked in a mail client sends no Authorization header. The token names one export and
+// opens nothing else; it is not an access token.
+const downloadLinkTTL = 7 * 24 * time.Hour // when archives are kept for ever
 
 func (s *Server) downloadRoutes(r *gin.Engine) {
 	r.GET("/exports/:export/download", s.downloadSignedExport)
@@ -29,15 +26,11 @@ func (s *Server) downloadRoutes(r *gin.Engine) {
 
 // ExportDownloadLink is the path of a signed link to an export's archive (used in emails).
 func (s *Server) ExportDownloadLink(_ context.Context, exportID uuid.UUID) (string, error) {
-	now, ttl := s.tokens.now(), downloadLinkTTL
+	ttl := downloadLinkTTL
 	if s.settings.ExportRetention > 0 {
 		ttl = s.settings.ExportRetention // the link lives as long as the archive
 	}
-	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.RegisteredClaims{
-		Issuer: tokenIssuer, Audience: jwt.ClaimStrings{downloadAudience}, Subject: exportID.String(),
-		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
-	})
-	signed, err := tok.SignedString(s.tokens.key)
+	signed, _, err := s.tokens.IssueFor(AudienceExportDownload, exportID.String(), ttl)
 	return "/exports/" + exportID.String() + "/download?token=" + signed, err
 }
 
@@ -48,15 +41,12 @@ func (s *Server) downloadSignedExport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var claims jwt.RegisteredClaims
-	_, err = jwt.ParseWithClaims(c.Query("token"), &claims, func(*jwt.Token) (any, error) { return &s.tokens.key.PublicKey, nil },
-		jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}), jwt.WithIssuer(tokenIssuer),
-		jwt.WithAudience(downloadAudience), jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.tokens.now))
-	if errors.Is(err, jwt.ErrTokenExpired) {
-		s.fail(c, domain.Unauthorized(domain.MsgTokenExpired))
+	sub, err := s.tokens.VerifyFor(c.Query("token"), AudienceExportDownload)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
-	if err != nil || !strings.EqualFold(claims.Subject, id.String()) {
+	if !strings.EqualFold(sub, id.String()) {
 		s.fail(c, domain.Unauthorized(domain.MsgTokenInvalid))
 		return
 	}

@@ -86,6 +86,16 @@ func (s *Server) requireAuth(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	// A well-signed token must still name an account: no handler runs for a subject that is none.
+	known, err := s.people.exists(c, s, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !known {
+		s.fail(c, domain.Unauthorized(domain.MsgTokenInvalid))
+		return
+	}
 	c.Set(ctxPerson, id)
 	c.Next()
 }
@@ -125,4 +135,37 @@ func (a *appCache) get(c *gin.Context, s *Server, key string) (domain.Applicatio
 	a.entries[key] = appEntry{app: app, fetched: time.Now()}
 	a.mu.Unlock()
 	return app, nil
+}
+
+// peopleCache remembers the accounts that authenticated recently, so that checking a token's
+// subject costs a query once a minute per person. Accounts are never deleted, so a remembered
+// one cannot have gone; unknown subjects are not remembered (they are asked each time).
+type peopleCache struct {
+	mu    sync.Mutex
+	known map[uuid.UUID]time.Time
+}
+
+const (
+	peopleCacheTTL = time.Minute
+	peopleCacheMax = 100_000 // bounded memory: past this, the cache starts again empty
+)
+
+func (p *peopleCache) exists(c *gin.Context, s *Server, id uuid.UUID) (bool, error) {
+	p.mu.Lock()
+	at, ok := p.known[id]
+	p.mu.Unlock()
+	if ok && time.Since(at) < peopleCacheTTL {
+		return true, nil
+	}
+	found, err := s.store.PersonExists(c.Request.Context(), id)
+	if err != nil || !found {
+		return false, err
+	}
+	p.mu.Lock()
+	if p.known == nil || len(p.known) >= peopleCacheMax {
+		p.known = map[uuid.UUID]time.Time{}
+	}
+	p.known[id] = time.Now()
+	p.mu.Unlock()
+	return true, nil
 }

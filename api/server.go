@@ -44,6 +44,7 @@ type Server struct {
 	settings Settings
 	log      *slog.Logger
 	apps     appCache
+	people   peopleCache
 	now      func() time.Time
 	// dummyHash is compared against when a login names an unknown email, so that the answer
 	// takes as long as for a known one.

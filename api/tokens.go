@@ -20,14 +20,22 @@ import (
 
 const tokenIssuer = "keyclic"
 
-// Tokens issues and verifies the RS256 access tokens clients send as "Authorization: Bearer".
+// Every token this service signs names what it is for in its audience, and each endpoint accepts
+// only its own: an emailed export link cannot be replayed as an access token, nor the reverse.
+const (
+	AudienceAccess         = "keyclic-api"     // "Authorization: Bearer" on the API
+	AudienceExportDownload = "export-download" // one export's emailed download link
+)
+
+// Tokens issues and verifies the RS256 tokens of the service: access tokens clients send as
+// "Authorization: Bearer", and the signed links emails carry.
 type Tokens struct {
 	key *rsa.PrivateKey
 	ttl time.Duration
 	now func() time.Time
 }
 
-// NewTokens uses key to sign tokens valid for ttl.
+// NewTokens uses key to sign access tokens valid for ttl.
 func NewTokens(key *rsa.PrivateKey, ttl time.Duration) *Tokens {
 	return &Tokens{key: key, ttl: ttl, now: time.Now}
 }
@@ -40,21 +48,34 @@ func (t *Tokens) WithClock(now func() time.Time) *Tokens {
 }
 
 type claims struct {
-	Username string   `json:"username"`
-	Roles    []string `json:"roles"`
+	Username string   `json:"username,omitempty"`
+	Roles    []string `json:"roles,omitempty"`
 	jwt.RegisteredClaims
 }
 
-// Issue signs a token for the person.
+// Issue signs an access token for the person.
 func (t *Tokens) Issue(p domain.Person) (string, time.Time, error) {
+	return t.sign(AudienceAccess, p.ID.String(), t.ttl, p.Email, []string{"ROLE_USER"})
+}
+
+// IssueFor signs a token for another audience (a download link), naming subject, valid for ttl.
+func (t *Tokens) IssueFor(audience, subject string, ttl time.Duration) (string, time.Time, error) {
+	if audience == AudienceAccess {
+		return "", time.Time{}, errors.New("access tokens are issued to people only")
+	}
+	return t.sign(audience, subject, ttl, "", nil)
+}
+
+func (t *Tokens) sign(audience, subject string, ttl time.Duration, username string, roles []string) (string, time.Time, error) {
 	now := t.now()
-	exp := now.Add(t.ttl)
+	exp := now.Add(ttl)
 	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims{
-		Username: p.Email,
-		Roles:    []string{"ROLE_USER"},
+		Username: username,
+		Roles:    roles,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    tokenIssuer,
-			Subject:   p.ID.String(),
+			Audience:  jwt.ClaimStrings{audience},
+			Subject:   subject,
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(exp),
 			ID:        uuid.NewString(),
@@ -64,27 +85,39 @@ func (t *Tokens) Issue(p domain.Person) (string, time.Time, error) {
 	return s, exp, err
 }
 
-// Verify checks a token's signature (RS256 only: "none" and HMAC tricks are refused), issuer and
-// expiry, and returns the person it was issued to.
+// Verify checks an access token and returns the person it was issued to. It does not check that
+// the person exists: the API's authentication does.
 func (t *Tokens) Verify(raw string) (uuid.UUID, error) {
-	var c claims
-	_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return &t.key.PublicKey, nil },
-		jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}),
-		jwt.WithIssuer(tokenIssuer),
-		jwt.WithExpirationRequired(),
-		jwt.WithTimeFunc(t.now),
-	)
-	if errors.Is(err, jwt.ErrTokenExpired) {
-		return uuid.Nil, domain.Unauthorized(domain.MsgTokenExpired)
-	}
+	sub, err := t.VerifyFor(raw, AudienceAccess)
 	if err != nil {
-		return uuid.Nil, domain.Unauthorized(domain.MsgTokenInvalid)
+		return uuid.Nil, err
 	}
-	id, ok := domain.ParseUUID(c.Subject)
+	id, ok := domain.ParseUUID(sub)
 	if !ok {
 		return uuid.Nil, domain.Unauthorized(domain.MsgTokenInvalid)
 	}
 	return id, nil
+}
+
+// VerifyFor checks a token's signature (RS256 only: "none" and HMAC tricks are refused), issuer,
+// expiry and audience (exactly one, the expected one), and returns its subject.
+func (t *Tokens) VerifyFor(raw, audience string) (string, error) {
+	var c claims
+	_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return &t.key.PublicKey, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}),
+		jwt.WithIssuer(tokenIssuer),
+		jwt.WithAudience(audience),
+		jwt.WithExpirationRequired(),
+		jwt.WithTimeFunc(t.now),
+	)
+	if errors.Is(err, jwt.ErrTokenExpired) && !errors.Is(err, jwt.ErrTokenInvalidAudience) && !errors.Is(err, jwt.ErrTokenInvalidIssuer) {
+		return "", domain.Unauthorized(domain.MsgTokenExpired)
+	}
+	// A token meant for several audiences is meant for none of ours.
+	if err != nil || len(c.Audience) != 1 || c.Subject == "" {
+		return "", domain.Unauthorized(domain.MsgTokenInvalid)
+	}
+	return c.Subject, nil
 }
 
 // LoadSigningKey reads the RSA key from pemText or file; with neither, it uses (and on first use

@@ -25,7 +25,7 @@ func forgeToken(t *testing.T, method jwt.SigningMethod, key any, personID string
 	t.Helper()
 	now := time.Now()
 	s, err := jwt.NewWithClaims(method, jwt.MapClaims{
-		"iss": "keyclic", "sub": personID, "username": "someone@example.com", "roles": []string{"ROLE_USER"},
+		"iss": "keyclic", "aud": "keyclic-api", "sub": personID, "username": "someone@example.com", "roles": []string{"ROLE_USER"},
 		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "jti": uuid.NewString(),
 	}).SignedString(key)
 	if err != nil {

@@ -46,6 +46,13 @@ func (s *Store) Person(ctx context.Context, id uuid.UUID) (domain.Person, error)
 	return p, notFound(err)
 }
 
+// PersonExists reports whether an account has this id.
+func (s *Store) PersonExists(ctx context.Context, id uuid.UUID) (bool, error) {
+	var ok bool
+	err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM people WHERE id = $1)`, id).Scan(&ok)
+	return ok, err
+}
+
 // PersonByEmail finds an account by email, ignoring case.
 func (s *Store) PersonByEmail(ctx context.Context, email string) (domain.Person, error) {
 	p, err := scanPerson(s.Pool.QueryRow(ctx, `SELECT `+personCols+` FROM people p WHERE lower(p.email) = lower($1)`, email))
