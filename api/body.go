@@ -6,8 +6,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"reflect"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,18 +18,52 @@ import (
 // maxBodyBytes bounds request bodies: the largest legitimate one is an image as a data URI.
 const maxBodyBytes = domain.MaxImageBytes*4/3 + 64<<10
 
+const ctxBody = "keyclic.body"
+
+// readBody reads a request's body once, before any handler sees it: bounded in size, bounded in
+// time (a client trickling bytes is cut), and refused when its text cannot be stored (invalid
+// UTF-8, NUL, lone surrogates), naming the field. Handlers decode the checked bytes (bindJSON).
+func (s *Server) readBody(c *gin.Context) {
+	if c.Request.Body == nil || c.Request.Body == http.NoBody {
+		c.Next()
+		return
+	}
+	rc := http.NewResponseController(c.Writer)
+	if s.settings.HTTP.Body > 0 {
+		_ = rc.SetReadDeadline(time.Now().Add(s.settings.HTTP.Body))
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	if err != nil {
+		// The deadline stays: the server drains what is left of a body before it closes, and
+		// must not wait for a client that trickles it.
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			err = domain.Invalid("", domain.MsgBodyTooLarge)
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			c.Header("Connection", "close") // what is left of the body is not worth reading
+			err = &domain.Error{Kind: domain.KindTimeout, Msg: domain.Msg(domain.MsgBodyTimeout)}
+		default:
+			err = domain.Invalid("", domain.MsgInvalidJSON)
+		}
+		s.fail(c, err)
+		return
+	}
+	_ = rc.SetReadDeadline(time.Time{}) // left behind, it would cancel the request's context later
+	if path, bad := badBodyText(body); bad {
+		s.fail(c, domain.Invalid(path, domain.MsgInvalidCharacter))
+		return
+	}
+	c.Set(ctxBody, body)
+	c.Next()
+}
+
 // bindJSON decodes the request body into dst. Malformed JSON, a body that is not an object, and
 // fields of the wrong type are validation errors naming the field. An empty body reads as {} so
 // that missing required fields are reported one by one.
 func bindJSON(c *gin.Context, dst any) error {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return domain.Invalid("", domain.MsgBodyTooLarge)
-		}
-		return domain.Invalid("", domain.MsgInvalidJSON)
-	}
+	v, _ := c.Get(ctxBody)
+	body, _ := v.([]byte)
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		body = []byte("{}")
@@ -47,9 +82,6 @@ func bindJSON(c *gin.Context, dst any) error {
 	// One JSON object and nothing after it: "{}}" is as malformed as "{".
 	if len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
 		return domain.Invalid("", domain.MsgInvalidJSON)
-	}
-	if path, ok := nulPath(reflect.ValueOf(dst), ""); ok {
-		return domain.Invalid(path, domain.MsgInvalidCharacter)
 	}
 	return nil
 }

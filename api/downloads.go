@@ -85,5 +85,27 @@ func (s *Server) serveExport(c *gin.Context, e domain.Export) {
 	}
 	c.Header("Content-Type", "application/zip")
 	c.Header("Content-Disposition", `attachment; filename="`+e.FileName()+`"`)
-	http.ServeContent(c.Writer, c.Request, e.FileName(), fi.ModTime(), f)
+	http.ServeContent(s.progressWriter(c), c.Request, e.FileName(), fi.ModTime(), f)
 }
+
+// progressWriter lets a large download outlast the server's write timeout for as long as the
+// client keeps reading: each write gets the whole timeout again, so only a stalled client is cut.
+func (s *Server) progressWriter(c *gin.Context) http.ResponseWriter {
+	if s.settings.HTTP.Write <= 0 {
+		return c.Writer
+	}
+	return &deadlineWriter{ResponseWriter: c.Writer, rc: http.NewResponseController(c.Writer), each: s.settings.HTTP.Write}
+}
+
+type deadlineWriter struct {
+	http.ResponseWriter
+	rc   *http.ResponseController
+	each time.Duration
+}
+
+func (w *deadlineWriter) Write(b []byte) (int, error) {
+	_ = w.rc.SetWriteDeadline(time.Now().Add(w.each))
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -40,6 +40,7 @@ var statusOf = map[domain.Kind]int{
 	domain.KindGone:            http.StatusGone,
 	domain.KindUnavailable:     http.StatusServiceUnavailable,
 	domain.KindTooManyRequests: http.StatusTooManyRequests,
+	domain.KindTimeout:         http.StatusRequestTimeout,
 	domain.KindInternal:        http.StatusInternalServerError,
 }
 

@@ -34,6 +34,7 @@ type Settings struct {
 	Operations         workflows.OperationSettings
 	Webhooks           WebhookSettings
 	CORSOrigins        []string // browser origins allowed to call the API; "*" for any
+	HTTP               HTTPTimeouts
 }
 
 // Server holds what handlers need. One Temporal client per process, shared with the worker.
@@ -67,7 +68,7 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(s.logRequests, s.recoverPanics, s.cors(), setLanguage, s.refuseBadQueryText, withTimeout)
+	r.Use(s.logRequests, s.recoverPanics, s.cors(), setLanguage, s.refuseBadQueryText, s.readBody, withTimeout)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, &domain.Error{Kind: domain.KindNotFound, Msg: domain.Msg(domain.MsgRouteNotFound)})
 	})

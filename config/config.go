@@ -19,6 +19,12 @@ type Config struct {
 	// CORS_ALLOWED_ORIGINS: comma-separated origins of the web apps allowed to call the API from
 	// a browser ("*" for any: the API authenticates with bearer tokens, not cookies).
 	CORSAllowedOrigins []string
+	// How long a client may take: to send its headers, to send its body, to read the answer
+	// (downloads get more, by size), and to keep an idle connection open.
+	HTTPReadHeaderTimeout time.Duration // HTTP_READ_HEADER_TIMEOUT
+	HTTPBodyTimeout       time.Duration // HTTP_BODY_TIMEOUT
+	HTTPWriteTimeout      time.Duration // HTTP_WRITE_TIMEOUT
+	HTTPIdleTimeout       time.Duration // HTTP_IDLE_TIMEOUT
 
 	TemporalAddress   string // TEMPORAL_ADDRESS
 	TemporalNamespace string // TEMPORAL_NAMESPACE
@@ -68,6 +74,10 @@ func FromEnv() (Config, error) {
 		DatabaseURL:               r.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/keyclic?sslmode=disable"),
 		HTTPAddr:                  r.str("HTTP_ADDR", ":8080"),
 		CORSAllowedOrigins:        r.list("CORS_ALLOWED_ORIGINS", "*"),
+		HTTPReadHeaderTimeout:     r.duration("HTTP_READ_HEADER_TIMEOUT", 10*time.Second),
+		HTTPBodyTimeout:           r.duration("HTTP_BODY_TIMEOUT", 30*time.Second),
+		HTTPWriteTimeout:          r.duration("HTTP_WRITE_TIMEOUT", 90*time.Second),
+		HTTPIdleTimeout:           r.duration("HTTP_IDLE_TIMEOUT", 2*time.Minute),
 		TemporalAddress:           r.str("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
 		TemporalNamespace:         r.str("TEMPORAL_NAMESPACE", "default"),
 		TaskQueue:                 r.str("TEMPORAL_TASK_QUEUE", "keyclic"),

@@ -19,6 +19,7 @@ const (
 	KindGone                        // the resource existed but is no longer usable: 410
 	KindUnavailable                 // a dependency is down: 503
 	KindTooManyRequests             // the caller must slow down: 429
+	KindTimeout                     // the client took too long to send its request: 408
 )
 
 // Violation is one invalid field of a request.

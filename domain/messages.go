@@ -59,6 +59,7 @@ const (
 	MsgNotNull                         = "not_null"
 	MsgInvalidJSON                     = "invalid_json"
 	MsgBodyTooLarge                    = "body_too_large"
+	MsgBodyTimeout                     = "body_timeout"
 	MsgInvalidType                     = "invalid_type"
 	MsgInvalidEmail                    = "invalid_email"
 	MsgInvalidUUID                     = "invalid_uuid"
@@ -176,6 +177,7 @@ var catalog = map[string]text{
 	MsgNotNull:                         {"Cette valeur ne doit pas être nulle.", "This value should not be null."},
 	MsgInvalidJSON:                     {"Le corps de la requête n'est pas un JSON valide.", "The request body is not valid JSON."},
 	MsgBodyTooLarge:                    {"Le corps de la requête est trop volumineux.", "The request body is too large."},
+	MsgBodyTimeout:                     {"Le corps de la requête est arrivé trop lentement.", "The request body arrived too slowly."},
 	MsgInvalidType:                     {"Cette valeur doit être de type %s.", "This value should be of type %s."},
 	MsgInvalidEmail:                    {"Cette valeur n'est pas une adresse email valide.", "This value is not a valid email address."},
 	MsgInvalidUUID:                     {"Cette valeur n'est pas un identifiant valide.", "This value is not a valid identifier."},

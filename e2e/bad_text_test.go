@@ -30,7 +30,7 @@ func TestNULCharactersRefused(t *testing.T) {
 		}, "description"},
 		{"feedback metadata", http.MethodPost, "/feedbacks/issues", d.Citizen, map[string]any{
 			"geo": map[string]any{"point": map[string]any{"latitude": d.Inside().Lat, "longitude": d.Inside().Lon}}, "metadata": map[string]any{"k": nul},
-		}, "metadata"},
+		}, "metadata.k"},
 		{"operation comment", http.MethodPost, "/operations/" + op + "/comments", d.Admin, map[string]any{"text": nul}, "text"},
 		{"person name", http.MethodPatch, "/people/" + d.Citizen.PersonID, d.Citizen, map[string]any{"givenName": nul}, "givenName"},
 	}

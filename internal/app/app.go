@@ -89,6 +89,10 @@ func (a *App) APISettings() api.Settings {
 		CORSOrigins: a.Config.CORSAllowedOrigins, PasswordResetThrottle: a.Config.PasswordResetThrottle,
 		LoginMaxFailures: a.Config.LoginMaxFailures, LoginFailureWindow: a.Config.LoginFailureWindow,
 		ExportRetention: a.Config.ExportRetention,
+		HTTP: api.HTTPTimeouts{
+			ReadHeader: a.Config.HTTPReadHeaderTimeout, Body: a.Config.HTTPBodyTimeout,
+			Write: a.Config.HTTPWriteTimeout, Idle: a.Config.HTTPIdleTimeout,
+		},
 		Webhooks: api.WebhookSettings{
 			AllowInternal: a.Config.WebhookAllowInternal, Schedule: a.Config.WebhookSchedule, RetryAfterCap: a.Config.WebhookRetryAfterCap,
 		},
@@ -145,7 +149,8 @@ func (a *App) Dispatcher() *worker.Dispatcher {
 
 // RunHTTP serves the API until ctx ends, then drains requests for up to 15 seconds.
 func (a *App) RunHTTP(ctx context.Context) error {
-	srv := &http.Server{Addr: a.Config.HTTPAddr, Handler: a.API.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: a.Config.HTTPAddr}
+	a.API.ConfigureHTTPServer(srv)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	a.Log.Info("api listening", "addr", a.Config.HTTPAddr)

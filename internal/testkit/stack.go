@@ -82,7 +82,9 @@ func Start(ctx context.Context, name string) (*Stack, error) {
 	dctx, cancel := context.WithCancel(context.Background())
 	s.stopDispatcher = cancel
 	go s.App.Dispatcher().Run(dctx)
-	s.HTTP = httptest.NewServer(s.App.API.Handler())
+	s.HTTP = httptest.NewUnstartedServer(nil)
+	s.App.API.ConfigureHTTPServer(s.HTTP.Config) // the production server's timeouts
+	s.HTTP.Start()
 	ok = true
 	return s, nil
 }
