@@ -42,7 +42,7 @@ type WebhookSettings struct {
 // redirects (a 3xx is a failure), and unable to reach internal addresses unless allowed.
 func NewWebhookClient(s WebhookSettings) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.DialContext = netguard.Dialer(s.Timeout, s.AllowInternal).DialContext
+	tr.DialContext = netguard.DialContext(s.Timeout, s.AllowInternal)
 	tr.Proxy = nil
 	return &http.Client{
 		Timeout:       s.Timeout,

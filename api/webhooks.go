@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -21,7 +20,7 @@ import (
 
 // WebhookSettings are what the API needs of the webhook configuration.
 type WebhookSettings struct {
-	AllowInternal bool            // accept payload URLs on loopback or private networks
+	AllowInternal bool            // accept payload URLs on loopback, private or other special-purpose networks
 	Schedule      []time.Duration // retry schedule of a redelivery
 	RetryAfterCap time.Duration
 }
@@ -84,14 +83,14 @@ func (s *Server) checkWebhook(ctx context.Context, in webhookData, creating bool
 			vs.Add("payloadUrl", domain.MsgNotBlank)
 		} else if err := domain.CheckPayloadURL("payloadUrl", *in.PayloadURL); err != nil {
 			return err
-		} else if !s.settings.Webhooks.AllowInternal {
-			u, _ := url.Parse(*in.PayloadURL)
-			if err := netguard.CheckHost(ctx, u.Hostname()); err != nil {
-				msg := domain.MsgUnresolvableURL
-				if errors.Is(err, netguard.ErrForbiddenAddress) {
-					msg = domain.MsgInternalURL
-				}
-				vs.Add("payloadUrl", msg)
+		} else if err := netguard.CheckURL(ctx, *in.PayloadURL, s.settings.Webhooks.AllowInternal); err != nil {
+			switch {
+			case errors.Is(err, netguard.ErrInvalidHost):
+				vs.Add("payloadUrl", domain.MsgInvalidURL)
+			case errors.Is(err, netguard.ErrForbiddenAddress):
+				vs.Add("payloadUrl", domain.MsgInternalURL)
+			default:
+				vs.Add("payloadUrl", domain.MsgUnresolvableURL)
 			}
 		}
 	}

@@ -203,9 +203,9 @@ func TestWebhookInternalTargetsRefused(t *testing.T) {
 	}
 	admin.Get(base).Expect(http.StatusOK).ExpectIDSet()
 
-	// A public address is accepted (a documentation address, RFC 5737; created disabled and
-	// deleted at once: nothing is ever sent to it).
-	public := "http://192.0.2.10/x"
+	// A public address is accepted (created disabled and deleted at once: nothing is ever sent
+	// to it).
+	public := "http://8.8.8.8/x"
 	id := admin.Post(base, map[string]any{"event": "reportCreated", "payloadUrl": public, "enabled": false}).Expect(http.StatusCreated).Str("id")
 	// PATCH is checked the same way.
 	for _, u := range internal {
