@@ -4,7 +4,7 @@ TEMPORAL_CLI_VERSION := v1.5.1
 export TEMPORAL_CLI := $(CURDIR)/bin/temporal
 GO ?= go
 
-.PHONY: run test build lint postgres bench clean
+.PHONY: run test build lint fuzz postgres bench clean
 
 ## run: API + worker + Temporal dev server (UI on http://localhost:8233) + a migrated database
 run: postgres bin/temporal build
@@ -31,6 +31,11 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 	$(GO) run go.temporal.io/sdk/contrib/tools/workflowcheck@v0.6.0 -test=false ./workflows/...
+
+# Every fuzz target for FUZZTIME each (their seed corpora also run, briefly, in `make test`).
+FUZZTIME ?= 10s
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz.sh
 
 # The service's benchmarks (see the README): reads on 1M feedbacks, posts and transitions.
 bench: postgres bin/temporal
