@@ -96,7 +96,9 @@ func (iso *Isolated) StartWorker(t testing.TB) *WorkerProcess {
 		// The outbox is shared with the stack, whose dispatcher starts its notifications on the
 		// stack's task queue: this worker, killed at will, must not take them onto its own.
 		"OUTBOX_DISPATCH=false",
-		"WEBHOOK_RETRY_SCHEDULE=200ms,400ms,800ms,1s,1s,1s,1s,1s,1s,1s",
+		// Quick retries first; the slower tail keeps a delivery alive through a busy machine's
+		// kills and restarts, and still retries well within testkit.WebhookTimeout once it may.
+		"WEBHOOK_RETRY_SCHEDULE=200ms,400ms,800ms,1s,1s,1s,1s,1s,1s,1s,2s,5s,10s,20s",
 		"WEBHOOK_TIMEOUT=2s",
 	)
 	cmd.Stdout, cmd.Stderr = logOutput(), logOutput()
