@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -90,5 +91,34 @@ func TestMigrationNotificationApplication(t *testing.T) {
 			VALUES ($1, $2, $3, $4, 'x', $5, $6)`, uuid.New(), uuid.NewString(), person, bad.app, bad.objectType, uuid.New()); err == nil {
 			t.Fatalf("%s entry with application %v accepted", bad.objectType, bad.app)
 		}
+	}
+}
+
+// Failed logins and pending reset requests counted before 00010 keep counting after it.
+func TestMigrationThrottles(t *testing.T) {
+	st, ctx := testkit.StoreAtVersion(t, 9), context.Background()
+	person, pending := uuid.New(), uuid.New()
+	exec(t, st, `INSERT INTO people (id, email, password_hash) VALUES ($1, 'anne@example.com', 'hash')`, person)
+	exec(t, st, `INSERT INTO password_resets (id, person_id, expires_at, created_at) VALUES
+		($1, $2, now() + interval '1 hour', now() - interval '10 seconds'),
+		($3, $2, now() + interval '1 hour', now() - interval '1 minute')`, pending, person, uuid.New())
+	exec(t, st, `UPDATE password_resets SET state = 'EXPIRED' WHERE id <> $1`, pending)
+	for i := 0; i < 3; i++ {
+		exec(t, st, `INSERT INTO login_failures (login_hash, at) VALUES (sha256('anne@example.com'), now() - interval '1 minute')`)
+	}
+
+	if err := store.MigrateTo(ctx, st.Pool, 10, testkit.Logger()); err != nil {
+		t.Fatal(err)
+	}
+	var holder uuid.UUID
+	if err := st.Pool.QueryRow(ctx, `SELECT request_id FROM password_reset_throttles WHERE person_id = $1`, person).Scan(&holder); err != nil || holder != pending {
+		t.Fatalf("throttle slot held by %s (error %v), want the pending request %s", holder, err, pending)
+	}
+	// Three failures counted, a limit of four: one attempt more, then 429.
+	if ok, _, err := st.ClaimLoginAttempt(ctx, "anne@example.com", 4, time.Hour); err != nil || !ok {
+		t.Fatalf("fourth attempt: %v, %v", ok, err)
+	}
+	if ok, _, err := st.ClaimLoginAttempt(ctx, "anne@example.com", 4, time.Hour); err != nil || ok {
+		t.Fatalf("fifth attempt: %v, %v", ok, err)
 	}
 }
