@@ -46,6 +46,9 @@ type notification struct {
 	args       []any
 	objectType string
 	objectID   uuid.UUID
+	// application is the object's application, looked up from the object itself so that the
+	// notice (and so workflow histories) need not carry it; nil for the account's own notices.
+	application *uuid.UUID
 }
 
 // Notify tells each person the notification table names for the action, except the person
@@ -89,7 +92,7 @@ func (a *Activities) notifyPerson(ctx context.Context, n domain.Notice, nt notif
 		args[i] = fmt.Sprint(v)
 	}
 	if err := a.Store.AddWallEntry(ctx, store.WallEntry{
-		Key: key, PersonID: pid, Action: n.Action, ActorID: n.ActorID, ObjectType: nt.objectType, ObjectID: nt.objectID,
+		Key: key, PersonID: pid, ApplicationID: nt.application, Action: n.Action, ActorID: n.ActorID, ObjectType: nt.objectType, ObjectID: nt.objectID,
 		Data: map[string]any{"message": nt.message, "subject": nt.subject, "args": args},
 	}); err != nil {
 		return err
@@ -104,7 +107,7 @@ func (a *Activities) notifyPerson(ctx context.Context, n domain.Notice, nt notif
 	if !p.PushEnabled || a.Push == nil {
 		return nil
 	}
-	devices, err := a.Store.Devices(ctx, pid)
+	devices, err := a.Store.Devices(ctx, pid, nt.application)
 	if err != nil {
 		return err
 	}
@@ -142,6 +145,7 @@ func (a *Activities) compose(ctx context.Context, n domain.Notice) (notification
 			return nt, err
 		}
 		nt.args, nt.objectType, nt.objectID = []any{a.personName(ctx, n.ActorID), excerpt(f.Description), excerpt(n.Text)}, "Feedback", f.ID
+		nt.application = &f.ApplicationID
 		nt.recipients, err = a.Store.FeedbackFollowers(ctx, f.ID)
 		return nt, err
 	case domain.ActionOperationAssigned, domain.ActionOperationResolved, domain.ActionOperationRemind, domain.ActionOperationCommented:
@@ -151,7 +155,7 @@ func (a *Activities) compose(ctx context.Context, n domain.Notice) (notification
 	if err != nil {
 		return nt, err
 	}
-	nt.objectType, nt.objectID = "Report", r.ID
+	nt.objectType, nt.objectID, nt.application = "Report", r.ID, &r.ApplicationID
 	switch n.Action {
 	case domain.ActionReportCreated:
 		// The receiving organization, first of the chain: a delegation made before this notice
@@ -196,6 +200,11 @@ func (a *Activities) composeOperation(ctx context.Context, n domain.Notice, nt n
 		return nt, err
 	}
 	nt.objectType, nt.objectID = "Operation", op.ID
+	r, err := a.Store.ReportByID(ctx, op.ReportID)
+	if err != nil {
+		return nt, err
+	}
+	nt.application = &r.ApplicationID
 	switch n.Action {
 	case domain.ActionOperationAssigned:
 		switch {
@@ -210,10 +219,6 @@ func (a *Activities) composeOperation(ctx context.Context, n domain.Notice, nt n
 	case domain.ActionOperationRemind:
 		// The operators: the assigned member, or the treating organization's operators while
 		// nobody is; and the feedback's reporter.
-		r, err := a.Store.ReportByID(ctx, op.ReportID)
-		if err != nil {
-			return nt, err
-		}
 		if op.OperatorPersonID != nil {
 			nt.recipients = []uuid.UUID{*op.OperatorPersonID}
 		} else if nt.recipients, err = a.Store.OperatorsOf(ctx, r.Treating()); err != nil {

@@ -15,8 +15,12 @@ import (
 	"github.com/keyclic/keyclic/store"
 )
 
-// keyclicApp is the id of the com.keyclic.app application every database starts with.
-var keyclicApp = uuid.MustParse("0b9ac7b8-7c1e-4f38-9d0c-6f1d2a000001")
+// keyclicApp and cityApp are the ids of the com.keyclic.app and com.keyclic.city applications
+// every database starts with.
+var (
+	keyclicApp = uuid.MustParse("0b9ac7b8-7c1e-4f38-9d0c-6f1d2a000001")
+	cityApp    = uuid.MustParse("0b9ac7b8-7c1e-4f38-9d0c-6f1d2a000002")
+)
 
 // countingPush is a push sender that counts what it sends, failing once for the devices in failOnce.
 type countingPush struct {
@@ -99,7 +103,7 @@ func (f *notifyFixture) comment() domain.Notice {
 // received counts what reached p: wall entries, notification emails, recorded pushes.
 func (f *notifyFixture) received(p domain.Person) testkit.Channels {
 	f.t.Helper()
-	_, wall, err := f.st.Wall(f.ctx, p.ID, nil, domain.Page{Page: 1, Limit: domain.MaxLimit, Desc: true})
+	_, wall, err := f.st.Wall(f.ctx, p.ID, keyclicApp, nil, domain.Page{Page: 1, Limit: domain.MaxLimit, Desc: true})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -189,5 +193,57 @@ func TestNotifyRetryReachesTheDevicesAFailureSkipped(t *testing.T) {
 	}
 	if got := f.sent(f.supporter); got != 1 {
 		t.Errorf("supporter's pushes sent: %d, want 1", got)
+	}
+}
+
+// A wall entry belongs to the application of the object it is about, which the activity finds
+// from the object itself; its pushes go to that application's devices and to those registered
+// before devices had one. The welcome, about the account, belongs to none and reaches every device.
+func TestNotifyKeepsTheObjectsApplication(t *testing.T) {
+	f := newNotifyFixture(t)
+	device := func(app uuid.UUID) store.Device {
+		d, err := f.st.AddDevice(f.ctx, store.Device{ID: uuid.New(), PersonID: f.reporter.ID, ApplicationID: &app, Token: uuid.NewString()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	appDevice, cityDevice := device(keyclicApp), device(cityApp)
+	welcome := domain.Notice{Action: domain.ActionUserRegistered, Key: "registered/" + f.reporter.ID.String(), PersonID: &f.reporter.ID}
+	for _, n := range []domain.Notice{f.comment(), welcome} {
+		if err := f.acts.Notify(f.ctx, activities.NotifyInput{Notice: n}); err != nil {
+			t.Fatalf("%s: %v", n.Action, err)
+		}
+	}
+
+	wall := func(app uuid.UUID) map[string]*uuid.UUID {
+		entries, _, err := f.st.Wall(f.ctx, f.reporter.ID, app, nil, domain.Page{Page: 1, Limit: domain.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]*uuid.UUID{}
+		for _, e := range entries {
+			out[e.Action] = e.ApplicationID
+		}
+		return out
+	}
+	if got := wall(keyclicApp); len(got) != 2 || got[domain.ActionFeedbackCommented] == nil ||
+		*got[domain.ActionFeedbackCommented] != keyclicApp || got[domain.ActionUserRegistered] != nil {
+		t.Errorf("wall in the feedback's application: %v, want the comment (of that application) and the welcome (of none)", got)
+	}
+	if got := wall(cityApp); len(got) != 1 || got[domain.ActionUserRegistered] != nil {
+		t.Errorf("wall in another application: %v, want the welcome only", got)
+	}
+
+	f.push.mu.Lock()
+	defer f.push.mu.Unlock()
+	want := map[uuid.UUID]int{appDevice.ID: 2, cityDevice.ID: 1}
+	for _, d := range f.devices[f.reporter.ID] { // registered with no application
+		want[d.ID] = 2
+	}
+	for id, n := range want {
+		if f.push.sent[id] != n {
+			t.Errorf("device %s was sent %d pushes, want %d (app device %s, city device %s)", id, f.push.sent[id], n, appDevice.ID, cityDevice.ID)
+		}
 	}
 }

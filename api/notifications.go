@@ -84,7 +84,8 @@ func renderNotification(e store.WallEntry, lang domain.Lang) notificationJSON {
 	}
 }
 
-// listNotifications is the wall: newest first, all, only unread (?read=false) or only read (?read=true).
+// listNotifications is the wall as the caller's application shows it: newest first, all, only
+// unread (?read=false) or only read (?read=true).
 func (s *Server) listNotifications(c *gin.Context) {
 	id, err := s.pathSelf(c)
 	if err != nil {
@@ -108,7 +109,7 @@ func (s *Server) listNotifications(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	entries, total, err := s.store.Wall(c, id, read, p)
+	entries, total, err := s.store.Wall(c, id, appOf(c).ID, read, p)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -144,7 +145,7 @@ func (s *Server) patchNotification(c *gin.Context) {
 		s.fail(c, domain.Invalid("read", domain.MsgNotNull))
 		return
 	}
-	e, err := s.store.MarkRead(c, person, id, *in.Read)
+	e, err := s.store.MarkRead(c, person, appOf(c).ID, id, *in.Read)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -158,7 +159,7 @@ func (s *Server) readAllNotifications(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if _, err := s.store.MarkAllRead(c, person); err != nil {
+	if _, err := s.store.MarkAllRead(c, person, appOf(c).ID); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -179,7 +180,7 @@ type deviceJSON struct {
 	Links     Links   `json:"_links"`
 }
 
-// addDevice registers a phone or browser for the caller's pushes.
+// addDevice registers a phone or browser for the caller's pushes of the request's application.
 func (s *Server) addDevice(c *gin.Context) {
 	person, err := s.pathSelf(c)
 	if err != nil {
@@ -198,7 +199,9 @@ func (s *Server) addDevice(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	d, err := s.store.AddDevice(c, store.Device{ID: uuid.New(), PersonID: person, Token: strings.TrimSpace(*in.Token), Platform: deref(trimmed(in.Platform))})
+	app := appOf(c).ID
+	d, err := s.store.AddDevice(c, store.Device{ID: uuid.New(), PersonID: person, ApplicationID: &app,
+		Token: strings.TrimSpace(*in.Token), Platform: deref(trimmed(in.Platform))})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -222,7 +225,7 @@ func (s *Server) removeDevice(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.store.RemoveDevice(c, person, id); err != nil {
+	if err := s.store.RemoveDevice(c, person, appOf(c).ID, id); err != nil {
 		s.fail(c, err)
 		return
 	}

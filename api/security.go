@@ -1,10 +1,12 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -98,15 +100,20 @@ func (s *Server) login(c *gin.Context) {
 	}
 	login := strings.TrimSpace(*in.Login)
 	// Password guessing is slowed down per login name, known or not (the answer reveals nothing).
-	failures, err := s.store.RecentLoginFailures(c, login, s.now().Add(-s.settings.LoginFailureWindow))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if s.settings.LoginMaxFailures > 0 && failures >= s.settings.LoginMaxFailures {
-		c.Header("Retry-After", strconv.Itoa(int(s.settings.LoginFailureWindow.Seconds())))
-		s.fail(c, &domain.Error{Kind: domain.KindTooManyRequests, Msg: domain.Msg(domain.MsgTooManyLogins)})
-		return
+	// The attempt is counted before the password is checked, in one statement, so concurrent
+	// guesses cannot all pass a check that each reads before the others are recorded.
+	throttled := s.settings.LoginMaxFailures > 0
+	if throttled {
+		ok, retryAfter, err := s.store.ClaimLoginAttempt(c, login, s.settings.LoginMaxFailures, s.settings.LoginFailureWindow)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if !ok {
+			c.Header("Retry-After", strconv.Itoa(int(retryAfter.Seconds())))
+			s.fail(c, &domain.Error{Kind: domain.KindTooManyRequests, Msg: domain.Msg(domain.MsgTooManyLogins)})
+			return
+		}
 	}
 	p, err := s.store.PersonByEmail(c, login)
 	if err != nil && !domain.IsKind(err, domain.KindNotFound) {
@@ -118,14 +125,10 @@ func (s *Server) login(c *gin.Context) {
 		hash = []byte(p.PasswordHash)
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(*in.Password)) != nil || err != nil {
-		if err := s.store.RecordLoginFailure(c, login, s.settings.LoginFailureWindow); err != nil {
-			s.fail(c, err)
-			return
-		}
-		s.fail(c, domain.Unauthorized(domain.MsgBadCredentials))
+		s.fail(c, domain.Unauthorized(domain.MsgBadCredentials)) // the attempt stays counted
 		return
 	}
-	if failures > 0 {
+	if throttled {
 		if err := s.store.ClearLoginFailures(c, login); err != nil {
 			s.fail(c, err)
 			return
@@ -142,6 +145,9 @@ func (s *Server) login(c *gin.Context) {
 		Links:       Links{"person": personLink(p.ID)},
 	})
 }
+
+// releaseTimeout bounds giving back the throttle slot of a request whose workflow did not start.
+const releaseTimeout = 10 * time.Second
 
 type emailData struct {
 	Email *string `json:"email"`
@@ -170,19 +176,6 @@ func (s *Server) passwordChangeRequest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	// One email per throttle period at most: repeated requests must not flood someone's
-	// mailbox. The answer is the same, so nothing is revealed.
-	if s.settings.PasswordResetThrottle > 0 {
-		recent, err := s.store.HasRecentPasswordReset(c, p.ID, s.now().Add(-s.settings.PasswordResetThrottle))
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		if recent {
-			c.Status(http.StatusNoContent)
-			return
-		}
-	}
 	// The application, when the client names one, chooses the link in the email.
 	var appID *uuid.UUID
 	if key := c.GetHeader("X-Keyclic-App"); key != "" {
@@ -190,9 +183,17 @@ func (s *Server) passwordChangeRequest(c *gin.Context) {
 			appID = &app.ID
 		}
 	}
+	// One email per throttle period at most: repeated requests must not flood someone's
+	// mailbox. The request is recorded only if it takes the person's throttle slot, atomically;
+	// the answer is the same either way, so nothing is revealed.
 	reset := store.PasswordReset{ID: uuid.New(), PersonID: p.ID, ExpiresAt: s.now().Add(s.settings.PasswordResetTTL)}
-	if err := s.store.CreatePasswordReset(c, reset); err != nil {
+	recorded, err := s.store.StartPasswordReset(c, reset, s.settings.PasswordResetThrottle)
+	if err != nil {
 		s.fail(c, err)
+		return
+	}
+	if !recorded {
+		c.Status(http.StatusNoContent)
 		return
 	}
 	_, err = s.temporal.ExecuteWorkflow(c, client.StartWorkflowOptions{
@@ -205,6 +206,19 @@ func (s *Server) passwordChangeRequest(c *gin.Context) {
 		RequestID: reset.ID, PersonID: p.ID, ApplicationID: appID, Language: langOf(c), TTL: s.settings.PasswordResetTTL,
 	})
 	if err != nil {
+		// No email is known to be on its way: the request gives its slot back, so that the
+		// next one sends it (nothing lost). Should the workflow have started all the same and
+		// made its token already, the email is going out: the slot is kept (nothing doubled).
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(c), releaseTimeout) // even when the request timed out
+		released, relErr := s.store.ReleasePasswordReset(ctx, reset)
+		cancel()
+		if relErr == nil && !released {
+			c.Status(http.StatusNoContent)
+			return
+		}
+		if relErr != nil {
+			s.log.ErrorContext(c, "password reset request not released", "request", reset.ID, "error", relErr)
+		}
 		s.fail(c, err)
 		return
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -13,16 +14,19 @@ import (
 
 // WallEntry is a notification on a person's wall.
 type WallEntry struct {
-	ID         uuid.UUID
-	Key        string
-	PersonID   uuid.UUID
-	Action     string
-	ActorID    *uuid.UUID
-	ObjectType string
-	ObjectID   uuid.UUID
-	Data       map[string]any
-	ReadAt     *time.Time
-	CreatedAt  time.Time
+	ID       uuid.UUID
+	Key      string
+	PersonID uuid.UUID
+	// ApplicationID is the application of the object the entry is about; nil for entries about
+	// the account itself, which every application shows.
+	ApplicationID *uuid.UUID
+	Action        string
+	ActorID       *uuid.UUID
+	ObjectType    string
+	ObjectID      uuid.UUID
+	Data          map[string]any
+	ReadAt        *time.Time
+	CreatedAt     time.Time
 }
 
 // AddWallEntry posts a notification once per key.
@@ -31,29 +35,33 @@ func (s *Store) AddWallEntry(ctx context.Context, e WallEntry) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.Pool.Exec(ctx, `INSERT INTO notifications (id, key, person_id, action, actor_id, object_type, object_id, data)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING`,
-		uuid.New(), e.Key, e.PersonID, e.Action, e.ActorID, e.ObjectType, e.ObjectID, data)
+	_, err = s.Pool.Exec(ctx, `INSERT INTO notifications (id, key, person_id, application_id, action, actor_id, object_type, object_id, data)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (key) DO NOTHING`,
+		uuid.New(), e.Key, e.PersonID, e.ApplicationID, e.Action, e.ActorID, e.ObjectType, e.ObjectID, data)
 	return err
 }
 
-const wallCols = `n.id, n.key, n.person_id, n.action, n.actor_id, n.object_type, n.object_id, n.data, n.read_at, n.created_at`
+const wallCols = `n.id, n.key, n.person_id, n.application_id, n.action, n.actor_id, n.object_type, n.object_id, n.data, n.read_at, n.created_at`
+
+// onWallOf is the condition selecting the entries a person's wall shows in an application: that
+// application's, and those about the account itself.
+const onWallOf = `n.person_id = %s AND (n.application_id = %s OR n.application_id IS NULL)`
 
 func scanWallEntry(r pgx.Row) (WallEntry, error) {
 	var e WallEntry
 	var data []byte
-	err := r.Scan(&e.ID, &e.Key, &e.PersonID, &e.Action, &e.ActorID, &e.ObjectType, &e.ObjectID, &data, &e.ReadAt, &e.CreatedAt)
+	err := r.Scan(&e.ID, &e.Key, &e.PersonID, &e.ApplicationID, &e.Action, &e.ActorID, &e.ObjectType, &e.ObjectID, &data, &e.ReadAt, &e.CreatedAt)
 	if err == nil {
 		err = json.Unmarshal(data, &e.Data)
 	}
 	return e, err
 }
 
-// Wall lists a person's notifications, in the page's order; only the read (or unread) ones when
-// read is given.
-func (s *Store) Wall(ctx context.Context, personID uuid.UUID, read *bool, p domain.Page) ([]WallEntry, int, error) {
+// Wall lists a person's notifications as an application shows them, in the page's order; only
+// the read (or unread) ones when read is given.
+func (s *Store) Wall(ctx context.Context, personID, appID uuid.UUID, read *bool, p domain.Page) ([]WallEntry, int, error) {
 	f := &filter{}
-	f.where("n.person_id = %s", personID)
+	f.where(onWallOf, personID, appID)
 	if read != nil && *read {
 		f.where("n.read_at IS NOT NULL")
 	} else if read != nil {
@@ -62,57 +70,72 @@ func (s *Store) Wall(ctx context.Context, personID uuid.UUID, read *bool, p doma
 	return listPage(ctx, s.Pool, wallCols, "notifications n", "n", f, p, scanWallEntry)
 }
 
-// MarkRead marks one of a person's notifications read (or unread), returning it.
-func (s *Store) MarkRead(ctx context.Context, personID, id uuid.UUID, read bool) (WallEntry, error) {
-	e, err := scanWallEntry(s.Pool.QueryRow(ctx, `UPDATE notifications AS n SET read_at = CASE WHEN $3 THEN coalesce(read_at, now()) END
-		WHERE id = $1 AND person_id = $2 RETURNING `+wallCols, id, personID, read))
+// MarkRead marks one of the notifications a person's wall shows in an application read (or
+// unread), returning it; another application's is not found.
+func (s *Store) MarkRead(ctx context.Context, personID, appID, id uuid.UUID, read bool) (WallEntry, error) {
+	e, err := scanWallEntry(s.Pool.QueryRow(ctx, `UPDATE notifications AS n SET read_at = CASE WHEN $1 THEN coalesce(read_at, now()) END
+		WHERE n.id = $2 AND `+fmt.Sprintf(onWallOf, "$3", "$4")+` RETURNING `+wallCols, read, id, personID, appID))
 	return e, notFound(err)
 }
 
-// MarkAllRead marks every notification of a person read and returns how many changed.
-func (s *Store) MarkAllRead(ctx context.Context, personID uuid.UUID) (int64, error) {
-	tag, err := s.Pool.Exec(ctx, `UPDATE notifications SET read_at = now() WHERE person_id = $1 AND read_at IS NULL`, personID)
+// MarkAllRead marks read every notification a person's wall shows in an application, and returns
+// how many changed.
+func (s *Store) MarkAllRead(ctx context.Context, personID, appID uuid.UUID) (int64, error) {
+	tag, err := s.Pool.Exec(ctx, `UPDATE notifications AS n SET read_at = now() WHERE n.read_at IS NULL AND `+
+		fmt.Sprintf(onWallOf, "$1", "$2"), personID, appID)
 	return tag.RowsAffected(), err
 }
 
 // Device is a phone or browser that receives a person's pushes.
 type Device struct {
-	ID        uuid.UUID
-	PersonID  uuid.UUID
-	Token     string
-	Platform  string
-	CreatedAt time.Time
+	ID       uuid.UUID
+	PersonID uuid.UUID
+	// ApplicationID is the application the device was registered through (a push token belongs
+	// to one installation of one application); nil for devices registered before devices were
+	// per application, which receive every push.
+	ApplicationID *uuid.UUID
+	Token         string
+	Platform      string
+	CreatedAt     time.Time
 }
 
-// AddDevice registers a device; registering the same token again returns the existing one.
-func (s *Store) AddDevice(ctx context.Context, d Device) (Device, error) {
-	err := s.Pool.QueryRow(ctx, `INSERT INTO devices (id, person_id, token, platform) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (person_id, token) DO UPDATE SET platform = excluded.platform
-		RETURNING id, person_id, token, platform, created_at`, d.ID, d.PersonID, d.Token, d.Platform).
-		Scan(&d.ID, &d.PersonID, &d.Token, &d.Platform, &d.CreatedAt)
+const deviceCols = `id, person_id, application_id, token, platform, created_at`
+
+func scanDevice(r pgx.Row) (Device, error) {
+	var d Device
+	err := r.Scan(&d.ID, &d.PersonID, &d.ApplicationID, &d.Token, &d.Platform, &d.CreatedAt)
 	return d, err
 }
 
-// RemoveDevice deletes one of a person's devices.
-func (s *Store) RemoveDevice(ctx context.Context, personID, id uuid.UUID) error {
-	tag, err := s.Pool.Exec(ctx, `DELETE FROM devices WHERE id = $1 AND person_id = $2`, id, personID)
+// AddDevice registers a device; registering the same token again returns the existing one,
+// which then belongs to the application that registered it last (the token's holder).
+func (s *Store) AddDevice(ctx context.Context, d Device) (Device, error) {
+	return scanDevice(s.Pool.QueryRow(ctx, `INSERT INTO devices (id, person_id, application_id, token, platform) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (person_id, token) DO UPDATE SET platform = excluded.platform, application_id = excluded.application_id
+		RETURNING `+deviceCols, d.ID, d.PersonID, d.ApplicationID, d.Token, d.Platform))
+}
+
+// RemoveDevice deletes one of a person's devices of an application (or of none); another
+// application's device is not found.
+func (s *Store) RemoveDevice(ctx context.Context, personID, appID, id uuid.UUID) error {
+	tag, err := s.Pool.Exec(ctx, `DELETE FROM devices WHERE id = $1 AND person_id = $2 AND (application_id = $3 OR application_id IS NULL)`,
+		id, personID, appID)
 	if err == nil && tag.RowsAffected() == 0 {
 		return domain.NotFound()
 	}
 	return err
 }
 
-// Devices lists a person's devices.
-func (s *Store) Devices(ctx context.Context, personID uuid.UUID) ([]Device, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT id, person_id, token, platform, created_at FROM devices WHERE person_id = $1 ORDER BY created_at, id`, personID)
+// Devices lists the devices of a person that receive the pushes of an application: those
+// registered through it and those of no application; every device when appID is nil (a notice
+// about the account itself).
+func (s *Store) Devices(ctx context.Context, personID uuid.UUID, appID *uuid.UUID) ([]Device, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+deviceCols+` FROM devices
+		WHERE person_id = $1 AND ($2::uuid IS NULL OR application_id = $2 OR application_id IS NULL) ORDER BY created_at, id`, personID, appID)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Device, error) {
-		var d Device
-		err := r.Scan(&d.ID, &d.PersonID, &d.Token, &d.Platform, &d.CreatedAt)
-		return d, err
-	})
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Device, error) { return scanDevice(r) })
 }
 
 // Push is a push notification handed to a device.

@@ -26,9 +26,9 @@ type PasswordReset struct {
 	ExpiresAt time.Time
 }
 
-// CreatePasswordReset records a request before its workflow starts.
+// CreatePasswordReset records a request, with no throttle (see StartPasswordReset).
 func (s *Store) CreatePasswordReset(ctx context.Context, r PasswordReset) error {
-	_, err := s.Pool.Exec(ctx, `INSERT INTO password_resets (id, person_id, expires_at) VALUES ($1, $2, $3)`, r.ID, r.PersonID, r.ExpiresAt)
+	_, err := s.StartPasswordReset(ctx, r, 0)
 	return err
 }
 
@@ -100,11 +100,43 @@ func (s *Store) PasswordReset(ctx context.Context, id uuid.UUID) (PasswordReset,
 	return r, notFound(err)
 }
 
-// HasRecentPasswordReset reports whether the person asked for a reset since the given time and
-// it is still pending (a new request then sends no second email).
-func (s *Store) HasRecentPasswordReset(ctx context.Context, personID uuid.UUID, since time.Time) (bool, error) {
-	var ok bool
-	err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM password_resets WHERE person_id = $1 AND state = 'PENDING' AND created_at >= $2)`,
-		personID, since).Scan(&ok)
-	return ok, err
+// StartPasswordReset records a reset request unless the person was given one within throttle,
+// and reports whether it did. It takes the person's throttle slot and records the request in one
+// transaction: of concurrent requests, the first holds the slot's row lock until it commits and
+// the others then find the slot taken, on every API instance. A zero throttle records every request.
+func (s *Store) StartPasswordReset(ctx context.Context, r PasswordReset, throttle time.Duration) (bool, error) {
+	recorded := false
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		if throttle > 0 {
+			tag, err := tx.Exec(ctx, `INSERT INTO password_reset_throttles AS t (person_id, request_id, claimed_at) VALUES ($1, $2, now())
+				ON CONFLICT (person_id) DO UPDATE SET request_id = excluded.request_id, claimed_at = excluded.claimed_at
+				WHERE t.claimed_at <= now() - make_interval(secs => $3)`, r.PersonID, r.ID, throttle.Seconds())
+			if err != nil || tag.RowsAffected() == 0 {
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO password_resets (id, person_id, expires_at) VALUES ($1, $2, $3)`, r.ID, r.PersonID, r.ExpiresAt)
+		recorded = err == nil
+		return err
+	})
+	return recorded && err == nil, err
+}
+
+// ReleasePasswordReset withdraws a request whose workflow could not be started (it is expired,
+// so a workflow started all the same can no longer make its token) and gives the person's
+// throttle slot back, so that the next request sends the email. When the workflow did start and
+// has already made the token, the email is on its way: nothing changes and it returns false.
+func (s *Store) ReleasePasswordReset(ctx context.Context, r PasswordReset) (bool, error) {
+	released := false
+	err := s.InTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE password_resets SET state = 'EXPIRED', updated_at = now()
+			WHERE id = $1 AND state = 'PENDING' AND token_hash IS NULL`, r.ID)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM password_reset_throttles WHERE person_id = $1 AND request_id = $2`, r.PersonID, r.ID)
+		released = err == nil
+		return err
+	})
+	return released && err == nil, err
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/url"
 	"os"
 	"strings"
@@ -36,6 +37,11 @@ type Database struct {
 
 // NewDatabase creates and migrates a database with a unique name.
 func NewDatabase(ctx context.Context, prefix string) (*Database, error) {
+	return newDatabase(ctx, prefix, math.MaxInt64)
+}
+
+// newDatabase creates a database with a unique name, migrated up to version.
+func newDatabase(ctx context.Context, prefix string, version int64) (*Database, error) {
 	name := fmt.Sprintf("keyclic_test_%s_%s", prefix, strings.ReplaceAll(uuid.NewString()[:8], "-", ""))
 	u, err := url.Parse(serverURL())
 	if err != nil {
@@ -49,7 +55,7 @@ func NewDatabase(ctx context.Context, prefix string) (*Database, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := store.Migrate(ctx, st.Pool, Logger()); err != nil {
+	if err := store.MigrateTo(ctx, st.Pool, version, Logger()); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -72,7 +78,14 @@ func (d *Database) Drop() {
 // StoreForTest gives a test its own migrated database, dropped when the test ends.
 func StoreForTest(t testing.TB) *store.Store {
 	t.Helper()
-	db, err := NewDatabase(context.Background(), "unit")
+	return StoreAtVersion(t, math.MaxInt64)
+}
+
+// StoreAtVersion gives a test its own database migrated up to version only, dropped when the
+// test ends: a migration's test fills it, then applies the migration (store.MigrateTo).
+func StoreAtVersion(t testing.TB, version int64) *store.Store {
+	t.Helper()
+	db, err := newDatabase(context.Background(), "unit", version)
 	if err != nil {
 		t.Fatal(err)
 	}

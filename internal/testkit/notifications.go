@@ -300,9 +300,9 @@ func (s *Stack) Inboxes(t testing.TB, people ...*Client) Inboxes {
 	return out
 }
 
-// Reach is what one notification brings the person of c, by their preferences and devices: a
-// wall entry always, an email unless they turned email off, a push per device unless they
-// turned push off.
+// Reach is what one notification of c's application brings the person of c, by their
+// preferences and devices: a wall entry always, an email unless they turned email off, a push
+// per device of that application unless they turned push off.
 func (s *Stack) Reach(t testing.TB, c *Client) Channels {
 	t.Helper()
 	r := c.Get("/people/" + c.PersonID).Expect(http.StatusOK)
@@ -311,7 +311,11 @@ func (s *Stack) Reach(t testing.TB, c *Client) Channels {
 		want.Email = 1
 	}
 	if r.At("preferences.message.push") == true {
-		devices, err := s.App.Store.Devices(context.Background(), uuid.MustParse(c.PersonID))
+		app, err := s.App.Store.ApplicationByToken(context.Background(), c.App)
+		if err != nil {
+			t.Fatal(err)
+		}
+		devices, err := s.App.Store.Devices(context.Background(), uuid.MustParse(c.PersonID), &app.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
