@@ -57,7 +57,7 @@ func TestInvalidUTF8RefusedInEveryTextField(t *testing.T) {
 	orgs := func() string { return strconv.Itoa(organizationCount(t)) }
 	feedbacks := func() string { return strconv.Itoa(len(stack.FeedbackIDsOf(t, d.Citizen.PersonID))) }
 	devices := func() string {
-		ds, err := stack.App.Store.Devices(context.Background(), uuid.MustParse(d.Citizen.PersonID))
+		ds, err := stack.App.Store.Devices(context.Background(), uuid.MustParse(d.Citizen.PersonID), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
