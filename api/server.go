@@ -34,6 +34,8 @@ type Settings struct {
 	Operations         workflows.OperationSettings
 	Webhooks           WebhookSettings
 	CORSOrigins        []string // browser origins allowed to call the API; "*" for any
+	// Images bounds uploads and the memory of decodes and resizes (zero limits: the defaults).
+	Images domain.ImageLimits
 }
 
 // Server holds what handlers need. One Temporal client per process, shared with the worker.
