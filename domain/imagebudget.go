@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 
@@ -35,7 +36,7 @@ func NewDecodeBudget(size int64) *DecodeBudget {
 func (b *DecodeBudget) Size() int64 { return b.size }
 
 // Acquire waits until cost bytes of the budget are free, then takes them; the returned function
-// gives them back. A cost over the whole budget takes all of it, so that decode runs alone. When
+// gives them back, once the caller has let go of what it decoded. A cost over the whole budget takes all of it, so that decode runs alone. When
 // ctx ends first (the client gave up, or the request ran out of time), nothing is taken and the
 // error is a 503 telling the client when to try again. A nil budget bounds nothing.
 func (b *DecodeBudget) Acquire(ctx context.Context, cost int64) (release func(), err error) {
@@ -46,5 +47,13 @@ func (b *DecodeBudget) Acquire(ctx context.Context, cost int64) (release func(),
 	if err := b.sem.Acquire(ctx, n); err != nil {
 		return nil, &Error{Kind: KindUnavailable, Msg: Msg(MsgImagesBusy), RetryAfter: busyRetryAfter}
 	}
-	return sync.OnceFunc(func() { b.sem.Release(n) }), nil
+	return sync.OnceFunc(func() {
+		if n >= b.size/8 {
+			// The decode's memory is garbage now, but it is only free once collected: until
+			// then the heap would hold it and the next decode's on top. A collection costs
+			// milliseconds with the heap this service keeps; a large decode, a second.
+			runtime.GC()
+		}
+		b.sem.Release(n)
+	}), nil
 }

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -108,4 +109,24 @@ func TestNoDecodeBudgetBoundsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	release()
+}
+
+var sink []byte
+
+// A large decode's share is given back once its memory is free again, not merely unreferenced:
+// otherwise the next decode's allocation lands on top of it.
+func TestDecodeBudgetFreesALargeDecodeBeforeGivingItBack(t *testing.T) {
+	b := NewDecodeBudget(256 << 20)
+	release, err := b.Acquire(context.Background(), 64<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink = make([]byte, 64<<20)
+	sink = nil
+	release()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	if m.HeapAlloc > 32<<20 {
+		t.Errorf("%d MB still on the heap after the decode gave its share back", m.HeapAlloc>>20)
+	}
 }
