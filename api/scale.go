@@ -18,6 +18,10 @@ const scaleScratch = 8 << 20
 func scaleInto(dst *image.RGBA, src image.Image) {
 	sr, dr := src.Bounds(), dst.Bounds()
 	sw, sh, dw, dh := sr.Dx(), sr.Dy(), dr.Dx(), dr.Dy()
+	if 32*int64(dw)*int64(sh) <= scaleScratch { // a thumbnail: one call keeps little
+		draw.CatmullRom.Scale(dst, dr, src, sr, draw.Src, nil)
+		return
+	}
 	mid := image.NewRGBA(image.Rect(0, 0, dw, sh))
 
 	rows := max(1, min(sh, scaleScratch/(32*dw)))
