@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"reflect"
 	"strings"
@@ -21,7 +20,7 @@ const maxBodyBytes = domain.MaxImageBytes*4/3 + 64<<10
 // fields of the wrong type are validation errors naming the field. An empty body reads as {} so
 // that missing required fields are reported one by one.
 func bindJSON(c *gin.Context, dst any) error {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	body, err := readBody(c)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -36,22 +35,30 @@ func bindJSON(c *gin.Context, dst any) error {
 	if body[0] != '{' {
 		return domain.Invalid("", domain.MsgInvalidJSON)
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(dst); err != nil {
+	// One JSON object and nothing after it: "{}}" is as malformed as "{". Unmarshal reads the
+	// body in place (a Decoder would copy it: a second 13 MB for an image upload).
+	if err := json.Unmarshal(body, dst); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
 			return domain.Invalid(typeErr.Field, domain.MsgInvalidType, jsonTypeName(typeErr.Type.String()))
 		}
 		return domain.Invalid("", domain.MsgInvalidJSON)
 	}
-	// One JSON object and nothing after it: "{}}" is as malformed as "{".
-	if len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
-		return domain.Invalid("", domain.MsgInvalidJSON)
-	}
 	if path, ok := nulPath(reflect.ValueOf(dst), ""); ok {
 		return domain.Invalid(path, domain.MsgInvalidCharacter)
 	}
 	return nil
+}
+
+// readBody reads the request body, bounded by maxBodyBytes, into a buffer sized from
+// Content-Length when the client sent it, instead of one grown by doubling (twice the garbage).
+func readBody(c *gin.Context) ([]byte, error) {
+	var b bytes.Buffer
+	if n := c.Request.ContentLength; n > 0 && n <= maxBodyBytes {
+		b.Grow(int(n) + bytes.MinRead)
+	}
+	_, err := b.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	return b.Bytes(), err
 }
 
 func jsonTypeName(goType string) string {
