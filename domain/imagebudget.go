@@ -36,9 +36,10 @@ func NewDecodeBudget(size int64) *DecodeBudget {
 func (b *DecodeBudget) Size() int64 { return b.size }
 
 // Acquire waits until cost bytes of the budget are free, then takes them; the returned function
-// gives them back, once the caller has let go of what it decoded. A cost over the whole budget takes all of it, so that decode runs alone. When
-// ctx ends first (the client gave up, or the request ran out of time), nothing is taken and the
-// error is a 503 telling the client when to try again. A nil budget bounds nothing.
+// gives them back, once the caller has let go of what it decoded. A cost over the whole budget
+// takes all of it, so that decode runs alone. When ctx ends first (the client gave up, or the
+// request ran out of time), nothing is taken and the error is a 503 telling the client when to
+// try again. A nil budget bounds nothing.
 func (b *DecodeBudget) Acquire(ctx context.Context, cost int64) (release func(), err error) {
 	if b == nil {
 		return func() {}, nil

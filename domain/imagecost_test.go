@@ -16,7 +16,7 @@ import (
 // a transparent colour (decoded as NRGBA).
 func costFixtures(t testing.TB) map[string][]byte {
 	t.Helper()
-	files, err := filepath.Glob("testdata/images/*")
+	files, err := filepath.Glob("testdata/images/*.[jp][pn]g")
 	if err != nil || len(files) < 10 {
 		t.Fatalf("image fixtures: %v %v", files, err)
 	}
