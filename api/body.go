@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -32,7 +31,7 @@ func (s *Server) readBody(c *gin.Context) {
 	if s.settings.HTTP.Body > 0 {
 		_ = rc.SetReadDeadline(time.Now().Add(s.settings.HTTP.Body))
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	body, err := readSized(c)
 	if err != nil {
 		// The deadline stays: the server drains what is left of a body before it closes, and
 		// must not wait for a client that trickles it.
@@ -71,19 +70,27 @@ func bindJSON(c *gin.Context, dst any) error {
 	if body[0] != '{' {
 		return domain.Invalid("", domain.MsgInvalidJSON)
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(dst); err != nil {
+	// One JSON object and nothing after it: "{}}" is as malformed as "{". Unmarshal reads the
+	// body in place (a Decoder would copy it: a second 13 MB for an image upload).
+	if err := json.Unmarshal(body, dst); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
 			return domain.Invalid(typeErr.Field, domain.MsgInvalidType, jsonTypeName(typeErr.Type.String()))
 		}
 		return domain.Invalid("", domain.MsgInvalidJSON)
 	}
-	// One JSON object and nothing after it: "{}}" is as malformed as "{".
-	if len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
-		return domain.Invalid("", domain.MsgInvalidJSON)
-	}
 	return nil
+}
+
+// readSized reads the request body, bounded by maxBodyBytes, into a buffer sized from
+// Content-Length when the client sent it, instead of one grown by doubling (twice the garbage).
+func readSized(c *gin.Context) ([]byte, error) {
+	var b bytes.Buffer
+	if n := c.Request.ContentLength; n > 0 && n <= maxBodyBytes {
+		b.Grow(int(n) + bytes.MinRead)
+	}
+	_, err := b.ReadFrom(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	return b.Bytes(), err
 }
 
 func jsonTypeName(goType string) string {

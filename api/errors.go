@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -77,6 +79,9 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}
 	if status >= 500 {
 		s.log.ErrorContext(c.Request.Context(), "request failed", "method", c.Request.Method, "route", c.FullPath(), "error", err)
+	}
+	if de.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(de.RetryAfter.Seconds()))))
 	}
 	c.Header("Content-Type", "application/vnd.error+json; charset=utf-8")
 	c.AbortWithStatusJSON(status, renderError(de, langOf(c)))

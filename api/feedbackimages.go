@@ -20,7 +20,7 @@ type imageUpload struct {
 }
 
 // readImageUpload reads and checks the {"image": "data:..."} body.
-func readImageUpload(c *gin.Context) (domain.Image, error) {
+func (s *Server) readImageUpload(c *gin.Context) (domain.Image, error) {
 	var in imageUpload
 	if err := bindJSON(c, &in); err != nil {
 		return domain.Image{}, err
@@ -28,7 +28,7 @@ func readImageUpload(c *gin.Context) (domain.Image, error) {
 	if in.Image == nil || *in.Image == "" {
 		return domain.Image{}, domain.Invalid("image", domain.MsgNotBlank)
 	}
-	return domain.ParseImageDataURI("image", *in.Image)
+	return domain.ParseImageDataURI(c.Request.Context(), "image", *in.Image, s.settings.Images)
 }
 
 // postFeedbackImage adds a picture to a feedback: only its reporter may (others who can see it
@@ -43,7 +43,7 @@ func (s *Server) postFeedbackImage(c *gin.Context) {
 		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotReporter)})
 		return
 	}
-	img, err := readImageUpload(c)
+	img, err := s.readImageUpload(c)
 	if err != nil {
 		s.fail(c, err)
 		return

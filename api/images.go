@@ -11,7 +11,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
-	"golang.org/x/image/draw"
 
 	"github.com/keyclic/keyclic/domain"
 )
@@ -30,7 +29,7 @@ func (s *Server) sendResized(c *gin.Context, img domain.Image) {
 		s.fail(c, err)
 		return
 	}
-	out, err := resize(img, w, h)
+	out, err := s.resize(c.Request.Context(), img, w, h)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -62,18 +61,22 @@ func dimension(c *gin.Context, name string, vs *domain.Violations) int {
 	return n
 }
 
-func resize(img domain.Image, maxW, maxH int) ([]byte, error) {
+// resize scales the image down to fit maxW×maxH. Decoding and scaling wait for their memory in
+// the process's decode budget; it is given back before the answer is written, so a slow client
+// holds none of it.
+func (s *Server) resize(ctx context.Context, img domain.Image, maxW, maxH int) ([]byte, error) {
 	scale := min(float64(maxW)/float64(img.Width), float64(maxH)/float64(img.Height))
 	if scale >= 1 {
 		return img.Data, nil
 	}
-	src, _, err := image.Decode(bytes.NewReader(img.Data))
-	if err != nil { // stored before uploads were decoded whole: it cannot be shown resized
-		return nil, domain.Invalid("image", domain.MsgInvalidImage)
-	}
 	w, h := max(1, int(float64(img.Width)*scale+0.5)), max(1, int(float64(img.Height)*scale+0.5))
+	src, release, err := domain.DecodeStoredImage(ctx, img, s.settings.Images, scaleCost(img.Height, w, h))
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Over, nil)
+	scaleInto(dst, src)
 	var b bytes.Buffer
 	if img.ContentType == "image/jpeg" {
 		err = jpeg.Encode(&b, dst, &jpeg.Options{Quality: 85})

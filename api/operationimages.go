@@ -44,7 +44,7 @@ func (s *Server) postOperationImage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	img, err := readImageUpload(c)
+	img, err := s.readImageUpload(c)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -74,16 +74,21 @@ func (d *organizationData) check(vs *domain.Violations, creating bool) {
 	}
 }
 
-func (d *organizationData) logo(vs *domain.Violations) *domain.Image {
+// logo checks the logo, if any: a bad one is a violation among the others; an error is any
+// other refusal (no room to decode it in time).
+func (s *Server) logo(c *gin.Context, d *organizationData, vs *domain.Violations) (*domain.Image, error) {
 	if d.Logo == nil || *d.Logo == "" {
-		return nil
+		return nil, nil
 	}
-	img, err := domain.ParseImageDataURI("logo", *d.Logo)
-	if de, ok := domain.AsError(err); ok {
+	img, err := domain.ParseImageDataURI(c.Request.Context(), "logo", *d.Logo, s.settings.Images)
+	if de, ok := domain.AsError(err); ok && de.Kind == domain.KindInvalid {
 		*vs = append(*vs, de.Violations...)
-		return nil
+		return nil, nil
 	}
-	return &img
+	if err != nil {
+		return nil, err
+	}
+	return &img, nil
 }
 
 // createOrganization makes the caller the new organization's first admin.
@@ -96,7 +101,11 @@ func (s *Server) createOrganization(c *gin.Context) {
 	var vs domain.Violations
 	in.check(&vs, true)
 	ba := vs.CheckUUID("businessActivity", in.BusinessActivity, true)
-	logo := in.logo(&vs)
+	logo, err := s.logo(c, &in, &vs)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	if err := vs.Err(); err != nil {
 		s.fail(c, err)
 		return
@@ -160,7 +169,11 @@ func (s *Server) patchOrganization(c *gin.Context) {
 	}
 	var vs domain.Violations
 	in.check(&vs, false)
-	logo := in.logo(&vs)
+	logo, err := s.logo(c, &in, &vs)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	if err := vs.Err(); err != nil {
 		s.fail(c, err)
 		return

@@ -131,7 +131,7 @@ func (s *Server) patchPerson(c *gin.Context) {
 		OptIn: in.OptIn.ptr(), EmailEnabled: in.PreferencesMessageEmailEnabled.ptr(), PushEnabled: in.PreferencesMessagePushEnabled.ptr(),
 	}
 	if in.Image != nil {
-		img, err := domain.ParseImageDataURI("image", *in.Image)
+		img, err := domain.ParseImageDataURI(c.Request.Context(), "image", *in.Image, s.settings.Images)
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -35,6 +35,8 @@ type Settings struct {
 	Webhooks           WebhookSettings
 	CORSOrigins        []string // browser origins allowed to call the API; "*" for any
 	HTTP               HTTPTimeouts
+	// Images bounds uploads and the memory of decodes and resizes (zero limits: the defaults).
+	Images domain.ImageLimits
 }
 
 // Server holds what handlers need. One Temporal client per process, shared with the worker.

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/keyclic/keyclic/domain"
 )
 
 // Config is every setting of the service.
@@ -59,6 +61,10 @@ type Config struct {
 	ExportAttachmentMax   int64         // EXPORT_ATTACHMENT_MAX: bytes; a larger archive is linked in the email, not attached
 	ExportDownloadBaseURL string        // EXPORT_DOWNLOAD_BASE_URL: the API's public URL, base of the emailed download link
 	ExportRetention       time.Duration // EXPORT_RETENTION: how long an archive stays downloadable before it is deleted
+
+	ImageMaxPixels    int   // IMAGE_MAX_PIXELS: the most pixels (width × height) an uploaded image may declare
+	ImageMaxSide      int   // IMAGE_MAX_SIDE: the longest width or height an uploaded image may declare
+	ImageDecodeMemory int64 // IMAGE_DECODE_MEMORY: bytes that image decodes and resizes may hold at once; also the most one upload may cost
 
 	OutboxDispatch bool // OUTBOX_DISPATCH: run the outbox dispatcher in this worker
 
@@ -111,12 +117,24 @@ func FromEnv() (Config, error) {
 		ExportAttachmentMax:   int64(r.integer("EXPORT_ATTACHMENT_MAX", 10<<20)),
 		ExportDownloadBaseURL: r.str("EXPORT_DOWNLOAD_BASE_URL", "http://localhost:8080"),
 		ExportRetention:       r.duration("EXPORT_RETENTION", 7*24*time.Hour),
+
+		ImageMaxPixels:    r.integer("IMAGE_MAX_PIXELS", domain.DefaultImageMaxPixels),
+		ImageMaxSide:      r.integer("IMAGE_MAX_SIDE", domain.DefaultImageMaxSide),
+		ImageDecodeMemory: int64(r.integer("IMAGE_DECODE_MEMORY", domain.DefaultImageDecodeMemory)),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("LOG_LEVEL: %w", err))
 	}
 	if c.ExportAttachmentMax < 0 {
 		r.errs = append(r.errs, fmt.Errorf("EXPORT_ATTACHMENT_MAX: want a number of bytes, got %d", c.ExportAttachmentMax))
+	}
+	for _, v := range []struct {
+		name string
+		n    int64
+	}{{"IMAGE_MAX_PIXELS", int64(c.ImageMaxPixels)}, {"IMAGE_MAX_SIDE", int64(c.ImageMaxSide)}, {"IMAGE_DECODE_MEMORY", c.ImageDecodeMemory}} {
+		if v.n <= 0 {
+			r.errs = append(r.errs, fmt.Errorf("%s: want a positive number, got %d", v.name, v.n))
+		}
 	}
 	if len(r.errs) > 0 {
 		return c, fmt.Errorf("configuration: %v", r.errs)

@@ -32,6 +32,9 @@ func TestDefaults(t *testing.T) {
 	if total < 72*time.Hour {
 		t.Errorf("webhook retries stop after %v: consumers are promised at least 3 days", total)
 	}
+	if c.ImageMaxPixels <= 0 || c.ImageMaxSide <= 0 || c.ImageDecodeMemory <= 0 {
+		t.Errorf("image limits default to %d pixels, %d a side, %d bytes of decodes", c.ImageMaxPixels, c.ImageMaxSide, c.ImageDecodeMemory)
+	}
 	if c.WebhookAllowInternal {
 		t.Error("internal webhook targets must be refused unless configured")
 	}
@@ -40,6 +43,7 @@ func TestDefaults(t *testing.T) {
 func TestMalformedValuesAreErrors(t *testing.T) {
 	for name, v := range map[string]string{
 		"JWT_TTL": "forever", "WEBHOOK_RETRY_SCHEDULE": "5s,,1h", "WEBHOOK_ALLOW_INTERNAL": "perhaps", "BCRYPT_COST": "high",
+		"IMAGE_MAX_PIXELS": "0", "IMAGE_MAX_SIDE": "-1", "IMAGE_DECODE_MEMORY": "256MB",
 	} {
 		t.Setenv(name, v)
 		if _, err := FromEnv(); err == nil {

@@ -4,6 +4,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error for the API layer, which maps each kind to one HTTP status.
@@ -36,6 +37,8 @@ type Error struct {
 	// Links point at resources the error is about (rel → path), such as the feedback a 409 left
 	// FAILED, so that the client can act on it.
 	Links map[string]string
+	// RetryAfter, when set, tells the client how long to wait before trying again (503, 429).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

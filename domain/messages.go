@@ -98,6 +98,9 @@ const (
 	MsgInvalidImage                    = "invalid_image"
 	MsgImageTooLarge                   = "image_too_large"
 	MsgInvalidImageSize                = "invalid_image_size"
+	MsgImageTooManyPixels              = "image_too_many_pixels"
+	MsgImageTooCostly                  = "image_too_costly"
+	MsgImagesBusy                      = "images_busy"
 	MsgPasswordTooLong                 = "password_too_long"
 	MsgInvalidColor                    = "invalid_color"
 	MsgDuplicate                       = "duplicate"
@@ -216,6 +219,9 @@ var catalog = map[string]text{
 	MsgInvalidImage:                    {"Cette valeur n'est pas une image PNG ou JPEG encodée en data URI.", "This value is not a PNG or JPEG image encoded as a data URI."},
 	MsgImageTooLarge:                   {"L'image est trop volumineuse (maximum %v octets).", "The image is too large (%v bytes at most)."},
 	MsgInvalidImageSize:                {"Les dimensions doivent être comprises entre 1 et %v pixels.", "Dimensions must be between 1 and %v pixels."},
+	MsgImageTooManyPixels:              {"L'image fait %v × %v pixels : %v pixels au plus sont acceptés, et %v au plus de côté.", "The image is %v × %v pixels: at most %v pixels are accepted, and at most %v on a side."},
+	MsgImageTooCostly:                  {"Cette image demande trop de mémoire à décoder : dans son codage (JPEG progressif ou CMJN, PNG 16 bits ou entrelacé…), %v pixels au plus sont acceptés, elle en a %v.", "This image needs too much memory to decode: in its encoding (progressive or CMYK JPEG, 16-bit or interlaced PNG…), at most %v pixels are accepted, and it has %v."},
+	MsgImagesBusy:                      {"Trop d'images sont en cours de traitement : réessayez dans quelques secondes.", "Too many images are being processed: try again in a few seconds."},
 	MsgPasswordTooLong:                 {"Le mot de passe doit faire au maximum %v octets.", "The password must be %v bytes or less."},
 	MsgInvalidColor:                    {"Cette valeur n'est pas une couleur valide (#rrggbb).", "This value is not a valid colour (#rrggbb)."},
 	MsgDuplicate:                       {"Cette valeur est déjà utilisée.", "This value is already used."},

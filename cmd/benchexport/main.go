@@ -20,9 +20,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
-	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -31,6 +28,7 @@ import (
 
 	"github.com/keyclic/keyclic/activities"
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/internal/benchkit"
 	"github.com/keyclic/keyclic/internal/testkit"
 )
 
@@ -92,9 +90,9 @@ func main() {
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
-	rssBefore := procStatus("VmRSS")
-	resetPeakRSS := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
-	peak := sampleHeap(10 * time.Millisecond)
+	rssBefore := benchkit.ProcStatus("VmRSS")
+	resetPeakRSS := benchkit.ResetPeakRSS()
+	peak := benchkit.SampleHeap(10 * time.Millisecond)
 
 	t0 = time.Now()
 	v, err := env.ExecuteActivity(acts.BuildExport, activities.BuildExportInput{ExportID: e.ID})
@@ -114,7 +112,7 @@ func main() {
 			fail(err)
 		}
 	}
-	peakRSS := procStatus("VmHWM")
+	peakRSS := benchkit.ProcStatus("VmHWM")
 
 	done, err := db.Store.ExportByID(ctx, e.ID)
 	if err != nil {
@@ -131,8 +129,8 @@ func main() {
 	} else {
 		fmt.Printf("| peak RSS of the process (VmHWM, not resettable here) | %s (RSS before: %s) |\n", kib(peakRSS), kib(rssBefore))
 	}
-	fmt.Printf("| peak Go heap in use (HeapInuse, sampled) | %s (before: %s) |\n", mib(int64(heap.inuse)), mib(int64(before.HeapInuse)))
-	fmt.Printf("| peak Go memory from the OS (Sys) | %s |\n", mib(int64(heap.sys)))
+	fmt.Printf("| peak Go heap in use (HeapInuse, sampled) | %s (before: %s) |\n", mib(int64(heap.Inuse)), mib(int64(before.HeapInuse)))
+	fmt.Printf("| peak Go memory from the OS (Sys) | %s |\n", mib(int64(heap.Sys)))
 	fmt.Printf("| allocated in all during the build (TotalAlloc) | %s in %d GCs |\n", mib(int64(after.TotalAlloc-before.TotalAlloc)), after.NumGC-before.NumGC)
 	fmt.Printf("| inserting the reports (SQL, server-side) | %s |\n", seeding.Round(time.Millisecond))
 	if *keep {
@@ -154,56 +152,6 @@ func imagesOf(n, every int) int {
 		return 0
 	}
 	return n / every
-}
-
-type heapPeak struct{ inuse, sys uint64 }
-
-// sampleHeap reads runtime.MemStats every period until the returned function is called, which
-// returns the highest values seen.
-func sampleHeap(period time.Duration) func() heapPeak {
-	var mu sync.Mutex
-	var p heapPeak
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(period)
-		defer t.Stop()
-		var m runtime.MemStats
-		for {
-			runtime.ReadMemStats(&m)
-			mu.Lock()
-			p.inuse, p.sys = max(p.inuse, m.HeapInuse), max(p.sys, m.Sys)
-			mu.Unlock()
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() heapPeak {
-		close(stop)
-		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		return p
-	}
-}
-
-// procStatus reads a "kB" line of /proc/self/status (0 when unavailable).
-func procStatus(key string) int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, key+":"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return n
-		}
-	}
-	return 0
 }
 
 func archiveEntries(path string) (entries int, xlsx int64) {

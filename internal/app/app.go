@@ -17,6 +17,7 @@ import (
 	"github.com/keyclic/keyclic/activities"
 	"github.com/keyclic/keyclic/api"
 	"github.com/keyclic/keyclic/config"
+	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/worker"
 	"github.com/keyclic/keyclic/workflows"
@@ -31,6 +32,9 @@ type App struct {
 	Activities *activities.Activities
 	Tokens     *api.Tokens
 	API        *api.Server
+	// Images are the upload limits and the process's one decode budget, shared by every API
+	// server built from this app.
+	Images domain.ImageLimits
 }
 
 // New connects to Postgres and Temporal and builds the API and activities.
@@ -72,6 +76,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Dir: cfg.ExportDirectory(), AttachmentMax: cfg.ExportAttachmentMax, DownloadBaseURL: cfg.ExportDownloadBaseURL,
 	}
 	a := &App{Config: cfg, Log: log, Store: st, Temporal: tc, Activities: acts, Tokens: api.NewTokens(key, cfg.JWTTTL)}
+	a.Images = domain.ImageLimits{MaxPixels: cfg.ImageMaxPixels, MaxSide: cfg.ImageMaxSide, Decodes: domain.NewDecodeBudget(cfg.ImageDecodeMemory)}
 	a.API = a.NewAPI(a.APISettings())
 	// Webhook payloads are rendered by the API's own serializers.
 	acts.Renderer = a.API
@@ -93,6 +98,7 @@ func (a *App) APISettings() api.Settings {
 			ReadHeader: a.Config.HTTPReadHeaderTimeout, Body: a.Config.HTTPBodyTimeout,
 			Write: a.Config.HTTPWriteTimeout, Idle: a.Config.HTTPIdleTimeout,
 		},
+		Images: a.Images,
 		Webhooks: api.WebhookSettings{
 			AllowInternal: a.Config.WebhookAllowInternal, Schedule: a.Config.WebhookSchedule, RetryAfterCap: a.Config.WebhookRetryAfterCap,
 		},
