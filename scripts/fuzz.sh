@@ -10,7 +10,7 @@ status=0
 while IFS=: read -r file name; do
 	pkg="./$(dirname "$file")"
 	echo "== $pkg $name ($FUZZTIME)"
-	if ! "$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" "$pkg"; then
+	if ! "$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime 5s "$pkg"; then
 		status=1
 	fi
 done < <(grep -rHoE --include='*_test.go' '^func (Fuzz[A-Za-z0-9_]+)\(' . | sed -E 's|^\./||; s|:func (Fuzz[A-Za-z0-9_]+)\($|:\1|' | sort)
