@@ -60,6 +60,8 @@ type Config struct {
 	ExportDownloadBaseURL string        // EXPORT_DOWNLOAD_BASE_URL: the API's public URL, base of the emailed download link
 	ExportRetention       time.Duration // EXPORT_RETENTION: how long an archive stays downloadable before it is deleted
 
+	ReviewRequestTTL time.Duration // REVIEW_REQUEST_TTL: how long a review request waits for its answer before it expires
+
 	OutboxDispatch bool // OUTBOX_DISPATCH: run the outbox dispatcher in this worker
 
 	DataDir   string // KEYCLIC_DATA_DIR: development files (generated JWT key, Temporal's SQLite file)
@@ -111,6 +113,8 @@ func FromEnv() (Config, error) {
 		ExportAttachmentMax:   int64(r.integer("EXPORT_ATTACHMENT_MAX", 10<<20)),
 		ExportDownloadBaseURL: r.str("EXPORT_DOWNLOAD_BASE_URL", "http://localhost:8080"),
 		ExportRetention:       r.duration("EXPORT_RETENTION", 7*24*time.Hour),
+
+		ReviewRequestTTL: r.duration("REVIEW_REQUEST_TTL", 30*24*time.Hour),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("LOG_LEVEL: %w", err))
