@@ -30,4 +30,6 @@ type Activities struct {
 	Links         LinkSigner
 	Webhooks      WebhookSettings
 	WebhookClient *http.Client
+
+	Reviews ReviewSettings
 }

@@ -49,6 +49,7 @@ type notification struct {
 	// application is the object's application, looked up from the object itself so that the
 	// notice (and so workflow histories) need not carry it; nil for the account's own notices.
 	application *uuid.UUID
+	noMail      bool // the table sends it by push and on the wall only
 }
 
 // Notify tells each person the notification table names for the action, except the person
@@ -99,7 +100,7 @@ func (a *Activities) notifyPerson(ctx context.Context, n domain.Notice, nt notif
 	}
 	subject := domain.Msg(nt.subject).In(p.Language)
 	message := domain.Msg(nt.message, nt.args...).In(p.Language)
-	if p.EmailEnabled {
+	if p.EmailEnabled && !nt.noMail {
 		if err := a.deliverEmail(ctx, key, p.Email, p.Language, "notification", map[string]string{"Subject": subject, "Message": message}); err != nil {
 			return err
 		}
@@ -150,6 +151,8 @@ func (a *Activities) compose(ctx context.Context, n domain.Notice) (notification
 		return nt, err
 	case domain.ActionOperationAssigned, domain.ActionOperationResolved, domain.ActionOperationRemind, domain.ActionOperationCommented:
 		return a.composeOperation(ctx, n, nt)
+	case domain.ActionFeedbackToReview:
+		return a.composeReview(ctx, n, nt)
 	}
 	r, f, org, err := a.reportOf(ctx, *n.ReportID)
 	if err != nil {

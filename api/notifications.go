@@ -55,7 +55,8 @@ type objectJS struct {
 }
 
 // objectPaths maps a notification's object type to its resource path.
-var objectPaths = map[string]string{"Feedback": "/feedbacks/", "Report": "/reports/", "Operation": "/operations/", "Person": "/people/"}
+var objectPaths = map[string]string{"Feedback": "/feedbacks/", "Report": "/reports/", "Operation": "/operations/", "Person": "/people/",
+	"ReviewRequest": "/review-requests/"}
 
 // renderNotification renders a wall entry in the reader's language.
 func renderNotification(e store.WallEntry, lang domain.Lang) notificationJSON {
@@ -68,7 +69,8 @@ func renderNotification(e store.WallEntry, lang domain.Lang) notificationJSON {
 	id := e.ID.String()
 	links := Links{"self": link("/people/"+e.PersonID.String()+"/notifications/"+id, "person", e.PersonID.String(), "notification", id)}
 	if p, ok := objectPaths[e.ObjectType]; ok {
-		links["object"] = link(p+e.ObjectID.String(), strings.ToLower(e.ObjectType), e.ObjectID.String())
+		// The mapping names the id as the path does: "feedback", "reviewRequest".
+		links["object"] = link(p+e.ObjectID.String(), strings.ToLower(e.ObjectType[:1])+e.ObjectType[1:], e.ObjectID.String())
 	}
 	actor := ""
 	if e.ActorID != nil {

@@ -105,6 +105,7 @@ func (s *Server) Handler() http.Handler {
 	s.contributionRoutes(api)
 	s.operationImageRoutes(api)
 	s.reportingRoutes(api)
+	s.reviewRoutes(api)
 	return r
 }
 

@@ -66,6 +66,8 @@ type Config struct {
 	ImageMaxSide      int   // IMAGE_MAX_SIDE: the longest width or height an uploaded image may declare
 	ImageDecodeMemory int64 // IMAGE_DECODE_MEMORY: bytes that image decodes and resizes may hold at once; also the most one upload may cost
 
+	ReviewRequestTTL time.Duration // REVIEW_REQUEST_TTL: how long a review request waits for its answer before it expires
+
 	OutboxDispatch bool // OUTBOX_DISPATCH: run the outbox dispatcher in this worker
 
 	DataDir   string // KEYCLIC_DATA_DIR: development files (generated JWT key, Temporal's SQLite file)
@@ -121,6 +123,8 @@ func FromEnv() (Config, error) {
 		ImageMaxPixels:    r.integer("IMAGE_MAX_PIXELS", domain.DefaultImageMaxPixels),
 		ImageMaxSide:      r.integer("IMAGE_MAX_SIDE", domain.DefaultImageMaxSide),
 		ImageDecodeMemory: int64(r.integer("IMAGE_DECODE_MEMORY", domain.DefaultImageDecodeMemory)),
+
+		ReviewRequestTTL: r.duration("REVIEW_REQUEST_TTL", 30*24*time.Hour),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("LOG_LEVEL: %w", err))

@@ -131,6 +131,11 @@ const (
 	MsgNotifyOperationRemindSubject    = "notify.operationRemind.subject"
 	MsgNotifyOperationCommented        = "notify.operationCommented"
 	MsgNotifyOperationCommentedSubject = "notify.operationCommented.subject"
+	MsgNotifyFeedbackToReview          = "notify.feedbackToReview"
+	MsgNotifyFeedbackToReviewSubject   = "notify.feedbackToReview.subject"
+	MsgNotReviewer                     = "not_reviewer"
+	MsgAlreadyReviewed                 = "already_reviewed"
+	MsgReviewRequestExpired            = "review_request_expired"
 	MsgInternalURL                     = "internal_url"
 	MsgUnresolvableURL                 = "unresolvable_url"
 	MsgLifecycleOver                   = "lifecycle_over"
@@ -258,6 +263,11 @@ var catalog = map[string]text{
 	MsgNotifyOperationRemindSubject:    {"Rappel : une opération n'est pas résolue", "Reminder: an operation is not resolved"},
 	MsgNotifyOperationCommented:        {"%v a commenté l'opération « %v » : %v", "%v commented on the operation \"%v\": %v"},
 	MsgNotifyOperationCommentedSubject: {"Nouveau commentaire sur une opération", "New comment on an operation"},
+	MsgNotifyFeedbackToReview:          {"Le signalement « %v » a été traité par %v : donnez votre avis, de 1 à 5.", "The feedback \"%v\" was dealt with by %v: rate how it was handled, from 1 to 5."},
+	MsgNotifyFeedbackToReviewSubject:   {"Donnez votre avis sur un signalement traité", "Rate how your feedback was handled"},
+	MsgNotReviewer:                     {"Seule la personne invitée à donner son avis peut y répondre.", "Only the person asked for this review can answer it."},
+	MsgAlreadyReviewed:                 {"Cette demande d'avis a déjà reçu une réponse.", "This review request was already answered."},
+	MsgReviewRequestExpired:            {"Cette demande d'avis a expiré le %v : elle n'accepte plus de réponse.", "This review request expired on %v: it accepts no answer any more."},
 	MsgReportFinal:                     {"Ce signalement est terminé (%v) : il ne peut plus changer.", "This report is over (%v): it cannot change any more."},
 	MsgOpenOperations:                  {"Des opérations ne sont pas résolues : %v.", "Some operations are not resolved: %v."},
 	MsgDelegationCycle:                 {"Cette organisation fait déjà partie de la chaîne de délégation de ce signalement.", "This organization is already in the report's delegation chain."},

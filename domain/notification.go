@@ -16,6 +16,7 @@ const (
 	ActionOperationResolved  = "operationResolved"
 	ActionOperationRemind    = "operationRemind"
 	ActionOperationCommented = "operationCommented"
+	ActionFeedbackToReview   = "feedbackToReview"
 )
 
 // Notice is one occurrence of an action to notify: who acted, on what. Recipients are worked

@@ -64,6 +64,9 @@ func TestRecordWorkflowHistories(t *testing.T) {
 	partner.TransitionOperation(op, "progress", false).Expect(http.StatusOK)
 	partner.TransitionOperation(op, "resolve", false).Expect(http.StatusOK)
 	partner.TransitionReport(report, "close", false).Expect(http.StatusOK)
+	// The close asks the feedback's reporter for a review; they answer it.
+	request := reviewRequestOf(desk.Citizen, feedback)["id"].(string)
+	desk.Citizen.Post("/review-requests/"+request+"/reviews", map[string]any{"reviewRating": 5, "reviewBody": "Merci"}).Expect(http.StatusOK)
 	// An export whose archive expires a second after it is built, so that its workflow completes.
 	settings := stack.App.APISettings()
 	settings.ExportRetention = time.Second
@@ -85,6 +88,7 @@ func TestRecordWorkflowHistories(t *testing.T) {
 		"report-withdrawn": "report/" + sibling,
 		"operation":        "operation/" + op,
 		"export":           "export/" + export,
+		"review-request":   "review-request/" + request,
 	} {
 		record(t, filepath.Join(dir, name+".json"), id)
 	}

@@ -26,6 +26,7 @@ func RegisterWorkflows(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.WebhookDeliveryWorkflow, workflow.RegisterOptions{Name: workflows.WebhookDeliveryWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.NotificationWorkflow, workflow.RegisterOptions{Name: workflows.NotificationWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.ExportWorkflow, workflow.RegisterOptions{Name: workflows.ExportWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.ReviewRequestWorkflow, workflow.RegisterOptions{Name: workflows.ReviewRequestWorkflowName})
 }
 
 // New builds a worker polling taskQueue.

@@ -131,7 +131,43 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) error {
 		workflow.GetVersion(ctx, changeEndOperationsWithReport, workflow.DefaultVersion, 1) >= 1 {
 		r.endOperations(ctx, open)
 	}
+	if r.state == domain.ReportClosed && workflow.GetVersion(ctx, changeRequestReview, workflow.DefaultVersion, 1) >= 1 {
+		if err := r.requestReview(ctx); err != nil {
+			return err
+		}
+	}
 	return workflow.Await(ctx, func() bool { return r.quiet(ctx) })
+}
+
+// changeRequestReview versions requestReview: reports closed before reviews existed replay
+// without it.
+const changeRequestReview = "request-review"
+
+// requestReview starts the review request of the closed report's feedback (review-request/<id>),
+// a child that outlives the report. The id derives from the feedback: when another report of it
+// closed first, the request exists already and this one is not made again.
+func (r *report) requestReview(ctx workflow.Context) error {
+	id := domain.ReviewRequestID(r.in.FeedbackID)
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            ReviewRequestWorkflowID(id),
+		ParentClosePolicy:     enums.PARENT_CLOSE_POLICY_ABANDON,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		StaticSummary:         "Review request of feedback " + r.in.FeedbackID.String() + " (report " + r.in.ReportID.String() + " closed)",
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			SAApplication.ValueSet(r.in.ApplicationID.String()),
+			SAState.ValueSet(string(domain.ReviewPending)),
+			SAFeedback.ValueSet(r.in.FeedbackID.String()),
+			SAReport.ValueSet(r.in.ReportID.String()),
+		),
+	})
+	err := workflow.ExecuteChildWorkflow(cctx, ReviewRequestWorkflowName, ReviewRequestInput{
+		RequestID: id, FeedbackID: r.in.FeedbackID, ReportID: r.in.ReportID, ClosedBy: r.closedBy,
+	}).GetChildWorkflowExecution().Get(ctx, nil)
+	var started *temporal.ChildWorkflowExecutionAlreadyStartedError
+	if err != nil && !errors.As(err, &started) {
+		return err
+	}
+	return nil
 }
 
 // changeEndOperationsWithReport versions endOperations: reports that ended before it replay
@@ -163,6 +199,7 @@ type report struct {
 	opCh       workflow.ReceiveChannel
 	withdrawCh workflow.ReceiveChannel
 	endedBy    *uuid.UUID // who refused the report
+	closedBy   *uuid.UUID // who closed it
 }
 
 // drain applies the signals received so far; handlers call it first so that an operation
@@ -285,9 +322,12 @@ func (r *report) transition(ctx workflow.Context, req ReportTransitionRequest) (
 		return ReportState{}, err
 	}
 	r.state = to
-	if to == domain.ReportRefused {
-		actor := req.ActorID
+	actor := req.ActorID
+	switch to {
+	case domain.ReportRefused:
 		r.endedBy = &actor
+	case domain.ReportClosed:
+		r.closedBy = &actor
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, SAState.ValueSet(string(to))); err != nil {
 		return ReportState{}, err

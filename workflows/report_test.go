@@ -22,13 +22,15 @@ func newReportEnv() *testsuite.TestWorkflowEnvironment {
 	e := s.NewTestWorkflowEnvironment()
 	e.RegisterWorkflowWithOptions(ReportWorkflow, workflow.RegisterOptions{Name: ReportWorkflowName})
 	e.RegisterWorkflowWithOptions(OperationWorkflow, workflow.RegisterOptions{Name: OperationWorkflowName})
+	e.RegisterWorkflowWithOptions(ReviewRequestWorkflow, workflow.RegisterOptions{Name: ReviewRequestWorkflowName})
 	e.RegisterActivity(act)
 	e.OnActivity(act.SetReportState, mock.Anything, mock.Anything).Return(nil)
 	e.OnActivity(act.CreateOperation, mock.Anything, mock.Anything).Return(nil)
 	e.OnActivity(act.PrepareEvent, mock.Anything, mock.Anything).Return(activities.PreparedEvent{}, nil)
 	e.OnActivity(act.Notify, mock.Anything, mock.Anything).Return(nil)
-	// The operation's own lifecycle is not under test here.
+	// The operation's and the review request's own lifecycles are not under test here.
 	e.OnWorkflow(OperationWorkflowName, mock.Anything, mock.Anything).Return(nil)
+	e.OnWorkflow(ReviewRequestWorkflowName, mock.Anything, mock.Anything).Return(ReviewRequestResult{State: domain.ReviewExpired}, nil).Maybe()
 	return e
 }
 
@@ -204,5 +206,56 @@ func TestReportAnnouncesCreationAndEveryStateChange(t *testing.T) {
 	}
 	if len(notices) != 2 || notices[0] != domain.ActionReportCreated || notices[1] != domain.ActionReportRefused {
 		t.Fatalf("notices %v, want the creation then the refusal", notices)
+	}
+}
+
+// Closing a report starts its feedback's review request (review-request/<id derived from the
+// feedback>), naming who closed it; refusing it does not.
+func TestReportCloseStartsTheReviewRequest(t *testing.T) {
+	for _, tc := range []struct {
+		from       domain.State
+		transition string
+		review     bool
+	}{{domain.ReportInProgress, "close", true}, {domain.ReportAccepted, "refuse", false}} {
+		t.Run(tc.transition, func(t *testing.T) {
+			var s testsuite.WorkflowTestSuite
+			s.SetLogger(quietLogger())
+			e := s.NewTestWorkflowEnvironment()
+			e.RegisterWorkflowWithOptions(ReportWorkflow, workflow.RegisterOptions{Name: ReportWorkflowName})
+			e.RegisterWorkflowWithOptions(ReviewRequestWorkflow, workflow.RegisterOptions{Name: ReviewRequestWorkflowName})
+			e.RegisterActivity(act)
+			e.OnActivity(act.SetReportState, mock.Anything, mock.Anything).Return(nil)
+			e.OnActivity(act.PrepareEvent, mock.Anything, mock.Anything).Return(activities.PreparedEvent{}, nil)
+			e.OnActivity(act.Notify, mock.Anything, mock.Anything).Return(nil)
+			var started []ReviewRequestInput
+			var workflowIDs []string
+			e.OnWorkflow(ReviewRequestWorkflowName, mock.Anything, mock.Anything).Return(
+				func(ctx workflow.Context, in ReviewRequestInput) (ReviewRequestResult, error) {
+					started = append(started, in)
+					workflowIDs = append(workflowIDs, workflow.GetInfo(ctx).WorkflowExecution.ID)
+					return ReviewRequestResult{State: domain.ReviewPending}, nil
+				})
+			in := reportInput(tc.from)
+			req := transition(tc.transition)
+			sendUpdate(e, time.Minute, UpdateReportTransition, req)
+			e.ExecuteWorkflow(ReportWorkflowName, in)
+			if !e.IsWorkflowCompleted() || e.GetWorkflowError() != nil {
+				t.Fatalf("workflow: %v", e.GetWorkflowError())
+			}
+			if !tc.review {
+				if len(started) != 0 {
+					t.Fatalf("a %s report started review requests %+v", tc.transition, started)
+				}
+				return
+			}
+			id := domain.ReviewRequestID(in.FeedbackID)
+			if len(started) != 1 || workflowIDs[0] != ReviewRequestWorkflowID(id) {
+				t.Fatalf("review requests started %v (%+v), want one: %s", workflowIDs, started, ReviewRequestWorkflowID(id))
+			}
+			got := started[0]
+			if got.RequestID != id || got.FeedbackID != in.FeedbackID || got.ReportID != in.ReportID || got.ClosedBy == nil || *got.ClosedBy != req.ActorID {
+				t.Fatalf("review request input %+v, want request %s of feedback %s, report %s, closed by %s", got, id, in.FeedbackID, in.ReportID, req.ActorID)
+			}
+		})
 	}
 }

@@ -330,7 +330,10 @@ func TestEventRenderedAtItsChange(t *testing.T) {
 	s.SetLogger(quietLogger())
 	e := s.NewTestWorkflowEnvironment()
 	e.RegisterWorkflowWithOptions(ReportWorkflow, workflow.RegisterOptions{Name: ReportWorkflowName})
+	e.RegisterWorkflowWithOptions(ReviewRequestWorkflow, workflow.RegisterOptions{Name: ReviewRequestWorkflowName})
 	e.RegisterActivity(act)
+	// The closed report's review request is not under test here.
+	e.OnWorkflow(ReviewRequestWorkflowName, mock.Anything, mock.Anything).Return(ReviewRequestResult{}, nil)
 	stored := domain.ReportNew // what the database holds
 	e.OnActivity(act.SetReportState, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, in activities.SetReportStateInput) error {

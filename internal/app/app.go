@@ -71,6 +71,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Now:           time.Now,
 		Webhooks:      hooks,
 		WebhookClient: activities.NewWebhookClient(hooks),
+		Reviews:       activities.ReviewSettings{RequestTTL: cfg.ReviewRequestTTL},
 	}
 	acts.Exports = activities.ExportSettings{
 		Dir: cfg.ExportDirectory(), AttachmentMax: cfg.ExportAttachmentMax, DownloadBaseURL: cfg.ExportDownloadBaseURL,
