@@ -20,6 +20,8 @@ func FuzzBindJSON(f *testing.F) {
 		`{"geo":{"point":{"latitude":44.8,"longitude":-0.5}},"description":"Nid de poule","metadata":{"k":[1,"\u00e9"]}}`,
 		`{"polygon":{"srid":4326,"rings":[{"points":[{"latitude":1e999}]}]}}`, `{"login":"a","password":"` + strings.Repeat("x", 5000) + `"}`,
 		`{"name":` + strings.Repeat("[", 20000) + `}`,
+		`{"preferencesMessageEmailEnabled":"false","preferences.messagePushEnabled":true,"preferences":{"messageEmailEnabled":"1"}}`,
+		`{"preferences":{"messagePushEnabled":3}}`, `{"preferences":"yes"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -29,6 +31,7 @@ func FuzzBindJSON(f *testing.F) {
 		for _, dst := range []func() any{
 			func() any { return &organizationData{} }, func() any { return &feedbackData{} }, func() any { return &placeData{} },
 			func() any { return &loginData{} }, func() any { return &webhookData{} }, func() any { return &map[string]any{} },
+			func() any { return &personPatch{} },
 		} {
 			w := httptest.NewRecorder()
 			c, _ := gin.CreateTestContext(w)
@@ -43,6 +46,9 @@ func FuzzBindJSON(f *testing.F) {
 					s.fail(c, err)
 				} else {
 					bound = true
+					if p, ok := v.(*personPatch); ok {
+						p.preferences() // the three forms of the preferences read without a panic
+					}
 				}
 			}
 			if w.Code >= 500 || (!bound && w.Code < 400) {

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -48,9 +50,32 @@ func renderActivities(as []store.Activity, verb string, object func(uuid.UUID) *
 	return out
 }
 
+// activityPage is a page of activities as Keyclic's clients read it (the Swagger file's
+// ActivityPagination, the form of the activity feeds the API once served them from): how long the
+// read took, the address of the next page ("" on the last one), and the activities.
+type activityPage struct {
+	Duration string         `json:"duration"`
+	Next     string         `json:"next"`
+	Results  []activityJSON `json:"results"`
+}
+
+// readDuration tells how long a read took since start, as the activity feeds did ("3.25ms").
+func readDuration(start time.Time) string {
+	return fmt.Sprintf("%.2fms", float64(time.Since(start).Microseconds())/1000)
+}
+
+// nextHref is the address of the page after p, or "" when p is the last of total items.
+func nextHref(c *gin.Context, p domain.Page, total int) string {
+	if p.Page >= p.Pages(total) {
+		return ""
+	}
+	return pageHref(c, p, p.Page+1)
+}
+
 // respondActivities answers with a page of activities read by list.
 func (s *Server) respondActivities(c *gin.Context, verb string, object func(uuid.UUID) *Link,
 	list func(domain.Page) ([]store.Activity, int, error)) {
+	start := time.Now()
 	q := newQuery(c)
 	p := q.page()
 	if err := q.err(); err != nil {
@@ -62,7 +87,7 @@ func (s *Server) respondActivities(c *gin.Context, verb string, object func(uuid
 		s.fail(c, err)
 		return
 	}
-	hal(c, http.StatusOK, renderPage(c, p, total, renderActivities(as, verb, object)))
+	hal(c, http.StatusOK, activityPage{Duration: readDuration(start), Next: nextHref(c, p, total), Results: renderActivities(as, verb, object)})
 }
 
 type commentData struct {

@@ -2,11 +2,10 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/keyclic/keyclic/domain"
-	"github.com/keyclic/keyclic/store"
+	"github.com/google/uuid"
 )
 
 func (s *Server) contributionRoutes(g *gin.RouterGroup) {
@@ -34,14 +33,60 @@ func (s *Server) postContribution(c *gin.Context) {
 	s.respondFeedback(c, http.StatusCreated, f.ApplicationID, f.ID)
 }
 
-// listContributions lists the supports of a feedback the caller can see, newest first.
+// aggregatedPage is a page of aggregated activities as Keyclic's clients read it (the Swagger
+// file's ActivityAggregatedPagination): the supports of a feedback form one group, counted whole,
+// whose activities are paged (newest first unless the query says otherwise).
+type aggregatedPage struct {
+	Duration string          `json:"duration"`
+	Next     string          `json:"next"`
+	Results  []activityGroup `json:"results"`
+}
+
+type activityGroup struct {
+	ID            string         `json:"id"`
+	Verb          string         `json:"verb"`
+	Group         string         `json:"group"`
+	ActivityCount int            `json:"activity_count"`
+	ActorCount    int            `json:"actor_count"`
+	CreatedAt     isoTime        `json:"created_at"` // the first support
+	UpdatedAt     isoTime        `json:"updated_at"` // the latest support
+	Activities    []activityJSON `json:"activities"`
+}
+
+// listContributions lists the supports of a feedback the caller can see: one group, or none
+// before the first support.
 func (s *Server) listContributions(c *gin.Context) {
+	start := time.Now()
 	f, err := s.visibleFeedback(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.respondActivities(c, verbContribute, feedbackLink, func(p domain.Page) ([]store.Activity, int, error) {
-		return s.store.FeedbackContributions(c, f.ID, p)
-	})
+	q := newQuery(c)
+	p := q.page()
+	if err := q.err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	sum, err := s.store.FeedbackContributionSummary(c, f.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	as, total, err := s.store.FeedbackContributions(c, f.ID, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := aggregatedPage{Next: nextHref(c, p, total), Results: []activityGroup{}}
+	if sum.Supports > 0 {
+		out.Results = append(out.Results, activityGroup{
+			// The group's id is the same on every read: derived from the feedback's.
+			ID: uuid.NewSHA1(f.ID, []byte(verbContribute)).String(), Verb: verbContribute, Group: verbContribute + ":" + f.ID.String(),
+			ActivityCount: sum.Supports, ActorCount: sum.Supporters, CreatedAt: isoTime(sum.First), UpdatedAt: isoTime(sum.Latest),
+			Activities: renderActivities(as, verbContribute, feedbackLink),
+		})
+	}
+	out.Duration = readDuration(start)
+	hal(c, http.StatusOK, out)
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -23,8 +24,15 @@ type feedbackJSON struct {
 }
 
 type geoJSON struct {
-	Point     domain.Point `json:"point"`
-	Elevation *float64     `json:"elevation"`
+	Point     pointJSON `json:"point"`
+	Elevation *float64  `json:"elevation,omitempty"` // absent when unknown
+}
+
+// pointJSON is a position with its spatial reference, always WGS 84.
+type pointJSON struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+	SRID      int     `json:"srid"`
 }
 
 type feedbackEmbedded struct {
@@ -33,9 +41,11 @@ type feedbackEmbedded struct {
 }
 
 type trackingJSON struct {
-	State       domain.State     `json:"state"`
-	Progression progressionJSON  `json:"progression"`
-	Time        *isoTime         `json:"time"`
+	State       domain.State    `json:"state"`
+	Progression progressionJSON `json:"progression"`
+	// Time is how long the resource took to reach its state, in seconds: from its first
+	// checkpoint (its creation) to its last (the state it is in now); 0 in its first state.
+	Time        int64            `json:"time"`
 	Checkpoints []checkpointJSON `json:"checkpoints"`
 }
 
@@ -55,9 +65,8 @@ func renderTracking(state domain.State, resolved, total int, cps []domain.Checkp
 	for i, c := range cps {
 		t.Checkpoints[i] = checkpointJSON{CreatedAt: isoTime(c.At), State: c.State}
 	}
-	if len(cps) > 0 {
-		last := isoTime(cps[len(cps)-1].At)
-		t.Time = &last
+	if len(cps) > 1 {
+		t.Time = max(0, int64(cps[len(cps)-1].At.Sub(cps[0].At)/time.Second))
 	}
 	return t
 }
@@ -94,7 +103,7 @@ func renderFeedbackWith(f domain.Feedback, x *store.FeedbackExtras) feedbackJSON
 	return feedbackJSON{
 		resource:       newResource("Feedback", id, f.CreatedAt, f.UpdatedAt),
 		Description:    f.Description,
-		GeoCoordinates: geoJSON{Point: f.Point, Elevation: f.Elevation},
+		GeoCoordinates: geoJSON{Point: pointJSON{Latitude: f.Point.Latitude, Longitude: f.Point.Longitude, SRID: domain.SRID}, Elevation: f.Elevation},
 		Metadata:       meta,
 		Public:         f.Public,
 		State:          f.State,

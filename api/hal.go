@@ -81,15 +81,7 @@ type collection struct {
 // request's filters.
 func renderPage[T any](c *gin.Context, p domain.Page, total int, items []T) collection {
 	pages := p.Pages(total)
-	href := func(n int) *Link {
-		q := url.Values{}
-		for k, v := range c.Request.URL.Query() {
-			q[k] = v
-		}
-		q.Set("page", strconv.Itoa(n))
-		q.Set("limit", strconv.Itoa(p.Limit))
-		return &Link{Href: fmt.Sprintf("%s?%s", c.Request.URL.Path, q.Encode())}
-	}
+	href := func(n int) *Link { return &Link{Href: pageHref(c, p, n)} }
 	links := Links{"self": href(p.Page), "first": href(1), "last": href(pages)}
 	if p.Page < pages {
 		links["next"] = href(p.Page + 1)
@@ -102,6 +94,17 @@ func renderPage[T any](c *gin.Context, p domain.Page, total int, items []T) coll
 	}
 	return collection{Page: p.Page, Limit: p.Limit, Pages: pages, Total: total, Links: links,
 		Embedded: map[string]interface{}{"items": items}}
+}
+
+// pageHref is the address of page n of the request's list, keeping its filters.
+func pageHref(c *gin.Context, p domain.Page, n int) string {
+	q := url.Values{}
+	for k, v := range c.Request.URL.Query() {
+		q[k] = v
+	}
+	q.Set("page", strconv.Itoa(n))
+	q.Set("limit", strconv.Itoa(p.Limit))
+	return fmt.Sprintf("%s?%s", c.Request.URL.Path, q.Encode())
 }
 
 // renderWithExtras renders resources that need more than their row (checkpoints, images,

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -32,8 +33,8 @@ type operationJSON struct {
 	resource
 	Name                 string            `json:"name"`
 	Description          string            `json:"description"`
-	Duration             *int              `json:"duration"`
-	StartDate            *isoTime          `json:"startDate"`
+	Duration             *int              `json:"duration,omitempty"`  // absent when not set
+	StartDate            *isoTime          `json:"startDate,omitempty"` // absent when not set
 	IdentificationNumber string            `json:"identificationNumber"`
 	State                domain.State      `json:"state"`
 	Links                Links             `json:"_links"`
@@ -347,7 +348,7 @@ type logEntryJSON struct {
 	Action   string         `json:"action"`
 	LoggedAt isoTime        `json:"loggedAt"`
 	ObjectID string         `json:"objectId"`
-	Version  int            `json:"version"`
+	Version  string         `json:"version"` // the entry's number in the operation's history, as the Swagger file's string
 	Data     map[string]any `json:"data"`
 	Links    Links          `json:"_links"`
 }
@@ -383,7 +384,7 @@ func (s *Server) listOperationLogs(c *gin.Context) {
 	items := make([]logEntryJSON, len(entries))
 	for i, e := range entries {
 		items[i] = logEntryJSON{Type: "LogEntry", ID: e.ID.String(), Action: e.Action, LoggedAt: isoTime(e.LoggedAt),
-			ObjectID: o.ID.String(), Version: e.Version, Data: e.Data, Links: Links{"operation": operationLink(o.ID)}}
+			ObjectID: o.ID.String(), Version: strconv.Itoa(e.Version), Data: e.Data, Links: Links{"operation": operationLink(o.ID)}}
 		if e.ActorID != nil {
 			items[i].Links["actor"] = personLink(*e.ActorID)
 		}

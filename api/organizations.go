@@ -35,9 +35,11 @@ func organizationLink(id uuid.UUID) *Link {
 
 func renderOrganization(o domain.Organization, app domain.Application) organizationJSON {
 	links := Links{
-		"self":             organizationLink(o.ID),
-		"businessActivity": businessActivityLink(o.BusinessActivityID),
-		"application":      applicationLink(app),
+		"self":        organizationLink(o.ID),
+		"application": applicationLink(app),
+	}
+	if o.BusinessActivityID != nil {
+		links["businessActivity"] = businessActivityLink(*o.BusinessActivityID)
 	}
 	if o.HasLogo {
 		links["logo"] = imageLink("/organizations/"+o.ID.String()+"/logo", "organization", o.ID.String())
@@ -100,7 +102,11 @@ func (s *Server) createOrganization(c *gin.Context) {
 	}
 	var vs domain.Violations
 	in.check(&vs, true)
-	ba := vs.CheckUUID("businessActivity", in.BusinessActivity, true)
+	// Optional: the seeds' own example creates an organization without one.
+	var ba *uuid.UUID
+	if id := vs.CheckUUID("businessActivity", in.BusinessActivity, false); id != uuid.Nil {
+		ba = &id
+	}
 	logo, err := s.logo(c, &in, &vs)
 	if err != nil {
 		s.fail(c, err)

@@ -21,8 +21,8 @@ func (s *Server) peopleRoutes(g *gin.RouterGroup) {
 
 type personJSON struct {
 	resource
-	FamilyName  string      `json:"familyName"`
-	GivenName   string      `json:"givenName"`
+	FamilyName  string      `json:"familyName,omitempty"` // absent until given: never empty
+	GivenName   string      `json:"givenName,omitempty"`
 	JobTitle    string      `json:"jobTitle"`
 	Username    string      `json:"username"`
 	Email       string      `json:"email"`
@@ -31,13 +31,10 @@ type personJSON struct {
 	Links       Links       `json:"_links"`
 }
 
+// preferences say on which channels the person is notified (the Swagger file's Person.preferences).
 type preferences struct {
-	Message messagePreferences `json:"message"`
-}
-
-type messagePreferences struct {
-	Email bool `json:"email"`
-	Push  bool `json:"push"`
+	MessageEmailEnabled bool `json:"messageEmailEnabled"`
+	MessagePushEnabled  bool `json:"messagePushEnabled"`
 }
 
 func personLink(id uuid.UUID) *Link {
@@ -53,7 +50,7 @@ func renderPerson(p domain.Person) personJSON {
 		resource:   newResource("Person", p.ID.String(), p.CreatedAt, p.UpdatedAt),
 		FamilyName: p.FamilyName, GivenName: p.GivenName, JobTitle: p.JobTitle,
 		Username: p.Username(), Email: p.Email, OptIn: p.OptIn,
-		Preferences: preferences{Message: messagePreferences{Email: p.EmailEnabled, Push: p.PushEnabled}},
+		Preferences: preferences{MessageEmailEnabled: p.EmailEnabled, MessagePushEnabled: p.PushEnabled},
 		Links:       links,
 	}
 }
@@ -95,6 +92,35 @@ type personPatch struct {
 	OptIn                          *flexBool `json:"optIn"`
 	PreferencesMessageEmailEnabled *flexBool `json:"preferencesMessageEmailEnabled"`
 	PreferencesMessagePushEnabled  *flexBool `json:"preferencesMessagePushEnabled"`
+	// The Swagger file's PersonPatch names them with a dot; a client sending back the Person it
+	// read nests them.
+	DottedMessageEmailEnabled *flexBool         `json:"preferences.messageEmailEnabled"`
+	DottedMessagePushEnabled  *flexBool         `json:"preferences.messagePushEnabled"`
+	Preferences               *preferencesPatch `json:"preferences"`
+}
+
+type preferencesPatch struct {
+	MessageEmailEnabled *flexBool `json:"messageEmailEnabled"`
+	MessagePushEnabled  *flexBool `json:"messagePushEnabled"`
+}
+
+// preferences reads the notification preferences in any of the three forms the clients send.
+func (in personPatch) preferences() (email, push *bool) {
+	nested := preferencesPatch{}
+	if in.Preferences != nil {
+		nested = *in.Preferences
+	}
+	return firstBool(in.PreferencesMessageEmailEnabled, in.DottedMessageEmailEnabled, nested.MessageEmailEnabled),
+		firstBool(in.PreferencesMessagePushEnabled, in.DottedMessagePushEnabled, nested.MessagePushEnabled)
+}
+
+func firstBool(bs ...*flexBool) *bool {
+	for _, b := range bs {
+		if b != nil {
+			return b.ptr()
+		}
+	}
+	return nil
 }
 
 // patchPerson changes the caller's own account; nobody edits someone else's.
@@ -126,9 +152,10 @@ func (s *Server) patchPerson(c *gin.Context) {
 		e := domain.NormalizeEmail(*in.Email)
 		in.Email = &e
 	}
+	emailEnabled, pushEnabled := in.preferences()
 	patch := store.PersonPatch{
 		GivenName: trimmed(in.GivenName), FamilyName: trimmed(in.FamilyName), Email: in.Email, JobTitle: trimmed(in.JobTitle),
-		OptIn: in.OptIn.ptr(), EmailEnabled: in.PreferencesMessageEmailEnabled.ptr(), PushEnabled: in.PreferencesMessagePushEnabled.ptr(),
+		OptIn: in.OptIn.ptr(), EmailEnabled: emailEnabled, PushEnabled: pushEnabled,
 	}
 	if in.Image != nil {
 		img, err := domain.ParseImageDataURI(c.Request.Context(), "image", *in.Image, s.settings.Images)

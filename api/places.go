@@ -32,8 +32,8 @@ type placeJSON struct {
 }
 
 type placeGeoJSON struct {
-	Polygon   domain.Polygon `json:"polygon"`
-	Elevation *float64       `json:"elevation"`
+	Polygon   featureCollection `json:"polygon"`
+	Elevation *float64          `json:"elevation,omitempty"` // absent when the place has none
 }
 
 func placeLink(id uuid.UUID) *Link {
@@ -41,14 +41,10 @@ func placeLink(id uuid.UUID) *Link {
 }
 
 func renderPlace(p domain.Place) placeJSON {
-	poly := p.Polygon
-	if poly.Rings == nil {
-		poly.Rings = []domain.Ring{}
-	}
 	return placeJSON{
 		resource: newResource("Place", p.ID.String(), p.CreatedAt, p.UpdatedAt),
 		Name:     p.Name, BranchCode: p.BranchCode,
-		Geo:   placeGeoJSON{Polygon: poly, Elevation: p.Elevation},
+		Geo:   placeGeoJSON{Polygon: renderPolygon(p.Polygon), Elevation: p.Elevation},
 		Links: Links{"self": placeLink(p.ID), "organization": organizationLink(p.OrganizationID)},
 	}
 }

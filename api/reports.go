@@ -37,6 +37,16 @@ type reportJSON struct {
 type reportEmbedded struct {
 	StateTransitions []string     `json:"stateTransitions"`
 	Tracking         trackingJSON `json:"tracking"`
+	// DelegationChain is every organization with access, in delegation order: the receiving
+	// organization first, the one treating the report now last.
+	DelegationChain []organizationItem `json:"delegationChain"`
+}
+
+// organizationItem names an organization of a report's chain.
+type organizationItem struct {
+	Type  string `json:"type"`
+	ID    string `json:"id"`
+	Links Links  `json:"_links"`
 }
 
 func reportLink(id uuid.UUID) *Link { return link("/reports/"+id.String(), "report", id.String()) }
@@ -65,17 +75,14 @@ func renderReportWith(r domain.Report, x *store.ReportExtras) reportJSON {
 	if r.PlaceID != nil {
 		links["place"] = link("/places/"+r.PlaceID.String(), "place", r.PlaceID.String())
 	}
-	// The delegation chain: who handed the report on, and to whom, in order.
-	from, to := []*Link{}, []*Link{}
-	for i, o := range r.Chain {
-		if i < len(r.Chain)-1 {
-			from = append(from, organizationLink(o))
-		}
-		if i > 0 {
-			to = append(to, organizationLink(o))
-		}
+	// The last handover, one link each as the clients read them; the whole chain is embedded.
+	if n := len(r.Chain); n > 1 {
+		links["delegatedFrom"], links["delegatedTo"] = organizationLink(r.Chain[n-2]), organizationLink(r.Chain[n-1])
 	}
-	links["delegatedFrom"], links["delegatedTo"] = from, to
+	chain := make([]organizationItem, len(r.Chain))
+	for i, o := range r.Chain {
+		chain[i] = organizationItem{Type: "Organization", ID: o.String(), Links: Links{"self": organizationLink(o)}}
+	}
 	return reportJSON{
 		resource:    newResource("Report", id, r.CreatedAt, r.UpdatedAt),
 		Description: r.Description, Priority: r.Priority, Tags: r.Tags, IdentificationNumber: r.IdentificationNumber,
@@ -83,6 +90,7 @@ func renderReportWith(r domain.Report, x *store.ReportExtras) reportJSON {
 		Embedded: reportEmbedded{
 			StateTransitions: reportTransitions(r, x),
 			Tracking:         renderTracking(r.State, x.Resolved, x.Operations, x.Checkpoints),
+			DelegationChain:  chain,
 		},
 	}
 }

@@ -78,10 +78,58 @@ type successLogin struct {
 	Links       Links       `json:"_links"`
 }
 
+// credentials tell the client who logged in, as Keyclic's clients read them (the Swagger file's
+// successLogin): the person, their login, their roles, and their memberships.
 type credentials struct {
-	Person    string  `json:"person"`
-	Username  string  `json:"username"`
-	ExpiresAt isoTime `json:"expiresAt"`
+	ID              string           `json:"id"`
+	Login           string           `json:"login"`
+	Roles           []string         `json:"roles"`
+	AdministratorOf []administeredOf `json:"administratorOf"`
+	MemberOf        []membershipOf   `json:"memberOf"`
+	ExpiresAt       isoTime          `json:"expiresAt"`
+}
+
+// administeredOf is an application the person administers ({id, token, type}); the service has
+// no application administrators, so the list is empty.
+type administeredOf struct {
+	ID    string `json:"id"`
+	Token string `json:"token"`
+	Type  string `json:"type"`
+}
+
+// membershipOf is one membership: the member's id, its organization, its roles.
+type membershipOf struct {
+	ID           string          `json:"id"`
+	Organization organizationRef `json:"organization"`
+	Roles        domain.Roles    `json:"roles"`
+}
+
+type organizationRef struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// loginCredentials lists the person's memberships in the organizations of the application the
+// client names (X-Keyclic-App), or in every application when it names none it knows.
+func (s *Server) loginCredentials(c *gin.Context, p domain.Person, exp time.Time) (credentials, error) {
+	var appID *uuid.UUID
+	if key := c.GetHeader("X-Keyclic-App"); key != "" {
+		if app, err := s.apps.get(c, s, key); err == nil {
+			appID = &app.ID
+		}
+	}
+	ms, err := s.store.AllMemberships(c, p.ID, appID)
+	if err != nil {
+		return credentials{}, err
+	}
+	out := credentials{
+		ID: p.ID.String(), Login: p.Email, Roles: accessRoles, AdministratorOf: []administeredOf{},
+		MemberOf: make([]membershipOf, len(ms)), ExpiresAt: isoTime(exp),
+	}
+	for i, m := range ms {
+		out.MemberOf[i] = membershipOf{ID: m.ID.String(), Organization: organizationRef{Type: "Organization", ID: m.OrganizationID.String()}, Roles: m.Roles}
+	}
+	return out, nil
 }
 
 // login answers the same way for an unknown email and a wrong password, in about the same time.
@@ -139,11 +187,12 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	hal(c, http.StatusOK, successLogin{
-		AccessToken: tok, TokenType: "Bearer",
-		Credentials: credentials{Person: p.ID.String(), Username: p.Email, ExpiresAt: isoTime(exp)},
-		Links:       Links{"person": personLink(p.ID)},
-	})
+	creds, err := s.loginCredentials(c, p, exp)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, successLogin{AccessToken: tok, TokenType: "Bearer", Credentials: creds, Links: Links{"person": personLink(p.ID)}})
 }
 
 // releaseTimeout bounds giving back the throttle slot of a request whose workflow did not start.

@@ -85,8 +85,11 @@ func (s *Server) Handler() http.Handler {
 	s.downloadRoutes(r)
 	s.healthRoutes(r)
 
+	// The application's own description is read before anyone logs in: the clients send the
+	// application header alone, and the Swagger file declares no bearer token for it.
+	s.applicationRoutes(r.Group("/", s.requireApp))
+
 	api := r.Group("/", s.requireApp, s.requireAuth)
-	s.applicationRoutes(api)
 	s.peopleRoutes(api)
 	s.organizationRoutes(api)
 	s.memberRoutes(api)

@@ -53,9 +53,13 @@ type claims struct {
 	jwt.RegisteredClaims
 }
 
+// accessRoles are the roles of every account (the seeds: a registered user "gets the role
+// ROLE_USER"); roles in organizations are the memberships'.
+var accessRoles = []string{"ROLE_USER"}
+
 // Issue signs an access token for the person.
 func (t *Tokens) Issue(p domain.Person) (string, time.Time, error) {
-	return t.sign(AudienceAccess, p.ID.String(), t.ttl, p.Email, []string{"ROLE_USER"})
+	return t.sign(AudienceAccess, p.ID.String(), t.ttl, p.Email, accessRoles)
 }
 
 // IssueFor signs a token for another audience (a download link), naming subject, valid for ttl.

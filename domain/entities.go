@@ -52,7 +52,7 @@ func (p Person) Username() string { return p.Email }
 type Organization struct {
 	ID                       uuid.UUID
 	ApplicationID            uuid.UUID
-	BusinessActivityID       uuid.UUID
+	BusinessActivityID       *uuid.UUID // nil: created without one
 	Name                     string
 	AlternateName            string
 	Description              string

@@ -10,8 +10,8 @@ import (
 type Candidate struct {
 	OrganizationID     uuid.UUID
 	PlaceID            uuid.UUID
-	BusinessActivityID uuid.UUID
-	PlaceArea          float64 // smaller is more specific: it wins when one organization has several
+	BusinessActivityID *uuid.UUID // nil for an organization without one
+	PlaceArea          float64    // smaller is more specific: it wins when one organization has several
 }
 
 // MatchRequest is what matching needs to know of the feedback and its reporter.
@@ -49,7 +49,7 @@ func Match(req MatchRequest, candidates []Candidate) ([]Receiver, error) {
 	}
 	var out []Receiver
 	for _, c := range byOrganization(candidates) {
-		if req.BusinessActivityID != nil && c.BusinessActivityID != *req.BusinessActivityID {
+		if req.BusinessActivityID != nil && (c.BusinessActivityID == nil || *c.BusinessActivityID != *req.BusinessActivityID) {
 			continue
 		}
 		if req.CategoryOrganizationID != nil && c.OrganizationID != *req.CategoryOrganizationID {

@@ -11,9 +11,9 @@ func TestMatch(t *testing.T) {
 	a, b := uuid.MustParse("00000000-0000-0000-0000-00000000000a"), uuid.MustParse("00000000-0000-0000-0000-00000000000b")
 	placeA1, placeA2, placeB := uuid.New(), uuid.New(), uuid.New()
 	both := []Candidate{
-		{OrganizationID: b, PlaceID: placeB, BusinessActivityID: cleaning, PlaceArea: 5},
-		{OrganizationID: a, PlaceID: placeA1, BusinessActivityID: roads, PlaceArea: 10},
-		{OrganizationID: a, PlaceID: placeA2, BusinessActivityID: roads, PlaceArea: 2},
+		{OrganizationID: b, PlaceID: placeB, BusinessActivityID: &cleaning, PlaceArea: 5},
+		{OrganizationID: a, PlaceID: placeA1, BusinessActivityID: &roads, PlaceArea: 10},
+		{OrganizationID: a, PlaceID: placeA2, BusinessActivityID: &roads, PlaceArea: 2},
 	}
 	orgs := func(rs []Receiver) []uuid.UUID {
 		var out []uuid.UUID
@@ -45,6 +45,15 @@ func TestMatch(t *testing.T) {
 		other := uuid.New()
 		if _, err := Match(MatchRequest{BusinessActivityID: &other}, both); !IsKind(err, KindConflict) {
 			t.Fatalf("unknown activity should match nothing, got %v", err)
+		}
+	})
+	t.Run("an organization without business activity", func(t *testing.T) {
+		none := append(both, Candidate{OrganizationID: uuid.MustParse("00000000-0000-0000-0000-00000000000c"), PlaceID: uuid.New(), PlaceArea: 1})
+		if rs, err := Match(MatchRequest{}, none); err != nil || len(rs) != 3 {
+			t.Fatalf("a feedback naming no activity goes to every organization: %v, %v", orgs(rs), err)
+		}
+		if rs, err := Match(MatchRequest{BusinessActivityID: &cleaning}, none); err != nil || len(rs) != 1 || rs[0].OrganizationID != b {
+			t.Fatalf("a feedback naming an activity skips the organization without one: %v, %v", orgs(rs), err)
 		}
 	})
 	t.Run("category chooses its organization", func(t *testing.T) {

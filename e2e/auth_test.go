@@ -195,8 +195,20 @@ func TestGetApplication(t *testing.T) {
 		t.Errorf("unexpected application: %s", city.Body)
 	}
 	u.Get("/applications/com.example.unknown").ExpectError(http.StatusNotFound)
-	// Application details need a token like the rest of the API.
-	withToken(u, "").Get("/applications/com.keyclic.app").ExpectError(http.StatusUnauthorized)
+}
+
+// The clients read their application before anyone logs in: the application header alone
+// opens it (the Swagger file declares no bearer token for it), and only its own.
+func TestGetApplicationWithoutToken(t *testing.T) {
+	anon := stack.Client(t)
+	r := anon.Get("/applications/com.keyclic.app").Expect(http.StatusOK)
+	if r.Str("type") != "Application" || r.Str("token") != "com.keyclic.app" || r.Str("name") != "Keyclic" || r.Str("id") == "" {
+		t.Errorf("application read without a token: %s", r.Body)
+	}
+	anon.Get("/applications/com.keyclic.city").ExpectError(http.StatusNotFound)
+	anon.With(func(c *testkit.Client) { c.App = "" }).Get("/applications/com.keyclic.app").ExpectError(http.StatusBadRequest, "X-Keyclic-App")
+	anon.With(func(c *testkit.Client) { c.App = "com.example.unknown" }).Get("/applications/com.example.unknown").
+		ExpectError(http.StatusBadRequest, "X-Keyclic-App")
 }
 
 func TestUnknownRoute(t *testing.T) {

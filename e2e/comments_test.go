@@ -12,10 +12,14 @@ import (
 	"github.com/keyclic/keyclic/internal/testkit"
 )
 
-// expectActivity checks item i of an activity list.
+// expectActivity checks activity i of an activity page (its results; the activities of its
+// first group for an aggregated page).
 func expectActivity(t *testing.T, r *testkit.Response, i int, verb, actor, objectHref, object, message string) {
 	t.Helper()
-	p := fmt.Sprintf("_embedded.items.%d.", i)
+	p := fmt.Sprintf("results.%d.", i)
+	if r.At("results.0.activities") != nil {
+		p = fmt.Sprintf("results.0.activities.%d.", i)
+	}
 	if r.Str(p+"type") != "Activity" || r.Str(p+"verb") != verb || r.Str(p+"actor") != actor ||
 		r.Str(p+"object") != object || r.Str(p+"message") != message || r.Str(p+"id") == "" ||
 		r.Str(p+"_links.actor.href") != "/people/"+actor || r.Str(p+"_links.object.href") != objectHref {
@@ -31,7 +35,9 @@ func TestFeedbackComments(t *testing.T) {
 	reporter, neighbour := d.Citizen, stack.NewUser(t)
 	f := reporter.Issue(d.Inside(), testkit.Visibility(true, testkit.Unique("Commented ")))
 	path := "/feedbacks/" + f + "/comments"
-	reporter.Get(path).Expect(http.StatusOK).ExpectIDSet()
+	if n := reporter.ActivityTotal(path); n != 0 {
+		t.Fatalf("a new feedback has %d comments", n)
+	}
 
 	// Anyone who sees a public feedback comments on it: 201 with the feedback.
 	first, second := testkit.Unique("Pareil devant chez moi "), testkit.Unique("Merci ")
@@ -43,16 +49,21 @@ func TestFeedbackComments(t *testing.T) {
 
 	// Listed newest first, as activities.
 	l := neighbour.Get(path).Expect(http.StatusOK)
-	if l.Num("total") != 2 {
+	if len(l.List("results")) != 2 || l.Str("next") != "" {
 		t.Fatalf("comments: %s", l.Body)
 	}
 	expectActivity(t, l, 0, "comment", reporter.PersonID, "/feedbacks/"+f, f, second)
 	expectActivity(t, l, 1, "comment", neighbour.PersonID, "/feedbacks/"+f, f, first)
 	l = neighbour.Get(path + "?order=asc&limit=1").Expect(http.StatusOK)
-	if l.Num("total") != 2 || l.Num("pages") != 2 || len(l.List("_embedded.items")) != 1 {
+	if len(l.List("results")) != 1 || !strings.Contains(l.Str("next"), "page=2") {
 		t.Fatalf("first page of one: %s", l.Body)
 	}
 	expectActivity(t, l, 0, "comment", neighbour.PersonID, "/feedbacks/"+f, f, first)
+	l = neighbour.Get(l.Str("next")).Expect(http.StatusOK)
+	if len(l.List("results")) != 1 || l.Str("next") != "" {
+		t.Fatalf("second and last page of one: %s", l.Body)
+	}
+	expectActivity(t, l, 0, "comment", reporter.PersonID, "/feedbacks/"+f, f, second)
 
 	// Text is required: 400 on text, and nothing is added.
 	for _, body := range []any{map[string]string{}, map[string]string{"text": ""}, map[string]string{"text": "  \n "},
@@ -123,7 +134,9 @@ func newOperationDesk(t *testing.T, name string) *operationDesk {
 func TestOperationComments(t *testing.T) {
 	d := newOperationDesk(t, "Operation comments")
 	path := "/operations/" + d.op + "/comments"
-	d.member.Get(path).Expect(http.StatusOK).ExpectIDSet()
+	if n := d.member.ActivityTotal(path); n != 0 {
+		t.Fatalf("a new operation has %d comments", n)
+	}
 	logs := d.Admin.LogActions(d.op)
 
 	// Any member of the organization comments: 201 with the operation, and a log entry.
@@ -134,7 +147,7 @@ func TestOperationComments(t *testing.T) {
 	}
 	d.operator.Post(path, map[string]string{"text": second}).Expect(http.StatusCreated)
 	l := d.Admin.Get(path).Expect(http.StatusOK)
-	if l.Num("total") != 2 {
+	if len(l.List("results")) != 2 {
 		t.Fatalf("operation comments: %s", l.Body)
 	}
 	expectActivity(t, l, 0, "comment", d.operator.PersonID, "/operations/"+d.op, d.op, second)
@@ -146,7 +159,7 @@ func TestOperationComments(t *testing.T) {
 	}
 	entries := d.Admin.Get("/operations/" + d.op + "/logs?limit=100").Expect(http.StatusOK)
 	last := fmt.Sprintf("_embedded.items.%d.", len(after)-1)
-	if entries.Str(last+"data.text") != second || entries.Str(last+"data.comment") != l.Str("_embedded.items.0.id") ||
+	if entries.Str(last+"data.text") != second || entries.Str(last+"data.comment") != l.Str("results.0.id") ||
 		entries.Str(last+"_links.actor.href") != "/people/"+d.operator.PersonID {
 		t.Fatalf("comment log entry: %s", entries.Body)
 	}

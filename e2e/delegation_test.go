@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"testing"
@@ -34,19 +35,42 @@ func orgHrefs(desks ...*testkit.Desk) []string {
 	return out
 }
 
-// expectChain checks, as c sees the report, that delegatedFrom and delegatedTo name the
-// organizations of the chain in order (from: every one that handed it on; to: every delegate).
+// expectChain checks, as c sees the report, that delegatedFrom and delegatedTo name the last
+// handover (one link each, none before the first delegation) and that _embedded.delegationChain
+// lists the organizations of the chain in order.
 func expectChain(t *testing.T, c *testkit.Client, report string, chain ...*testkit.Desk) *testkit.Response {
 	t.Helper()
 	r := c.Get("/reports/" + report).Expect(http.StatusOK)
-	wantFrom, wantTo := orgHrefs(chain[:len(chain)-1]...), orgHrefs(chain[1:]...)
-	if from, to := r.Hrefs("_links.delegatedFrom"), r.Hrefs("_links.delegatedTo"); !slices.Equal(from, wantFrom) || !slices.Equal(to, wantTo) {
-		t.Fatalf("delegation links: from %v to %v, want from %v to %v; body: %s", from, to, wantFrom, wantTo, r.Body)
+	expectHandover(t, r, chain...)
+	var hrefs []string
+	for i := range r.List("_embedded.delegationChain") {
+		hrefs = append(hrefs, r.Str(fmt.Sprintf("_embedded.delegationChain.%d._links.self.href", i)))
+	}
+	if want := orgHrefs(chain...); !slices.Equal(hrefs, want) {
+		t.Fatalf("delegation chain %v, want %v; body: %s", hrefs, want, r.Body)
 	}
 	if r.Str("_links.organization.href") != "/organizations/"+chain[0].Org {
 		t.Fatalf("the receiving organization changed: %s", r.Body)
 	}
 	return r
+}
+
+// expectHandover checks the single delegatedFrom / delegatedTo links of a report whose chain is given.
+func expectHandover(t *testing.T, r *testkit.Response, chain ...*testkit.Desk) {
+	t.Helper()
+	var wantFrom, wantTo []string
+	if n := len(chain); n > 1 {
+		wantFrom, wantTo = orgHrefs(chain[n-2]), orgHrefs(chain[n-1])
+	}
+	for rel, want := range map[string][]string{"delegatedFrom": wantFrom, "delegatedTo": wantTo} {
+		l := r.At("_links." + rel)
+		if _, isList := l.([]any); isList {
+			t.Fatalf("_links.%s is an array, not one link: %s", rel, r.Body)
+		}
+		if got := r.Hrefs("_links." + rel); !slices.Equal(got, want) {
+			t.Fatalf("_links.%s %v, want %v; body: %s", rel, got, want, r.Body)
+		}
+	}
 }
 
 func TestDelegationRequirements(t *testing.T) {
@@ -141,9 +165,7 @@ func TestDelegationChain(t *testing.T) {
 	delegate(a.Admin, a.Org, report, b.Org).Expect(http.StatusOK)
 	// B treats it now: B delegates on to C.
 	r := delegate(b.Admin, b.Org, report, c.Org).Expect(http.StatusOK)
-	if from, to := r.Hrefs("_links.delegatedFrom"), r.Hrefs("_links.delegatedTo"); !slices.Equal(from, orgHrefs(a, b)) || !slices.Equal(to, orgHrefs(b, c)) {
-		t.Fatalf("delegation answer's links: %s", r.Body)
-	}
+	expectHandover(t, r, a, b, c)
 	for _, d := range []*testkit.Desk{a, b, c} {
 		expectChain(t, d.Admin, report, a, b, c).ExpectState("NEW", "accept", "refuse")
 		d.Admin.Reports(d.Org, "").ExpectIDSet(report)

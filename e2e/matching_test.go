@@ -101,6 +101,31 @@ func TestMatchingBusinessActivity(t *testing.T) {
 	alone.ExpectNoReports()
 }
 
+// An organization created without a business activity receives the feedbacks that name none, and
+// none of those that name one.
+func TestMatchingOrganizationWithoutBusinessActivity(t *testing.T) {
+	corner := testkit.RandomArea()
+	roads := stack.NewDeskIn(t, "Voirie", testkit.BusinessActivityRoads, corner, 0.2)
+	general := stack.NewDeskIn(t, "Sans activité", "", corner, 0.2)
+	point := corner.Offset(0.1, 0.1)
+	reporter := stack.NewUser(t)
+
+	unnamed := reporter.Issue(point, nil)
+	roads.Admin.ReportOf(roads.Org, unnamed)
+	report := general.Admin.ReportOf(general.Org, unnamed)
+	general.ExpectReport(report, unnamed, general.Place, "NEW", "accept", "refuse")
+
+	onlyRoads := reporter.Issue(point, map[string]any{"businessActivity": testkit.BusinessActivityRoads})
+	roads.Admin.ReportOf(roads.Org, onlyRoads)
+	if got := general.Admin.ReportsOfFeedback(general.Org, onlyRoads); len(got) != 0 {
+		t.Fatalf("the organization without business activity received %v for a roads feedback", got)
+	}
+
+	alone := stack.NewDeskIn(t, "Seule sans activité", "", testkit.RandomArea(), 0.1)
+	stack.ExpectFailedIssue(t, alone.Citizen, alone.Inside(), map[string]any{"businessActivity": testkit.BusinessActivityRoads})
+	alone.ExpectNoReports()
+}
+
 func TestMatchingCategory(t *testing.T) {
 	corner := testkit.RandomArea()
 	a := stack.NewDeskIn(t, "Ville", testkit.BusinessActivityRoads, corner, 0.2)

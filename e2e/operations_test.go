@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -361,7 +362,7 @@ func TestOperationLogs(t *testing.T) {
 		links, _ := e["_links"].(map[string]any)
 		actor, _ := links["actor"].(map[string]any)
 		at, _ := e["loggedAt"].(string)
-		if e["action"] != w.action || e["version"] != float64(i+1) || actor["href"] != "/people/"+w.actor || at == "" || at < lastAt ||
+		if e["action"] != w.action || e["version"] != strconv.Itoa(i+1) || actor["href"] != "/people/"+w.actor || at == "" || at < lastAt ||
 			e["objectId"] != op || e["data"] == nil {
 			t.Fatalf("log entry %d: %v, want action %s by %s, version %d", i, e, w.action, w.actor, i+1)
 		}

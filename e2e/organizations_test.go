@@ -3,6 +3,7 @@ package e2e
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,6 +82,37 @@ func TestCreateOrganization(t *testing.T) {
 	u.Get("/organizations/" + twin + "/members").ExpectError(http.StatusForbidden)
 }
 
+// The seeds' own example sends no businessActivity: the organization is created without one,
+// and its creator administers it.
+func TestCreateOrganizationWithoutBusinessActivity(t *testing.T) {
+	u := stack.NewUser(t)
+	name := testkit.Unique("organization name ")
+	r := u.Post("/organizations", map[string]any{"name": name, "billingEmailAddress": "test@test.com", "notificationEmailAddress": "test@test.com"}).
+		Expect(http.StatusCreated)
+	id := r.Str("id")
+	if r.Str("name") != name || r.Str("billingEmailAddress") != "test@test.com" || r.At("_links.businessActivity") != nil {
+		t.Fatalf("organization created without a business activity: %s", r.Body)
+	}
+	if got := u.Get("/organizations/" + id).Expect(http.StatusOK); got.At("_links.businessActivity") != nil {
+		t.Fatalf("organization read back: %s", got.Body)
+	}
+	if ms := u.Get("/people/" + u.PersonID + "/memberships").Expect(http.StatusOK); ms.Num("total") != 1 ||
+		!slices.Contains(ms.Strings("_embedded.items.0.roles"), "ORGANIZATION:ADMIN") {
+		t.Fatalf("the creator is not its admin: %s", ms.Body)
+	}
+	if n := u.Get("/businessactivities?organization=" + id).Expect(http.StatusOK).Num("total"); n != 0 {
+		t.Fatalf("an organization without business activity lists %v", n)
+	}
+	if ids := u.Get("/organizations?limit=100&business_activity=" + testkit.BusinessActivityRoads + "&search[name]=" + url.QueryEscape(name)).Expect(http.StatusOK).IDs(); len(ids) != 0 {
+		t.Fatalf("filtered by a business activity, it is listed: %v", ids)
+	}
+	if ids := u.Get("/organizations?search[name]=" + url.QueryEscape(name)).Expect(http.StatusOK).IDs(); !slices.Equal(ids, []string{id}) {
+		t.Fatalf("organizations named %q: %v", name, ids)
+	}
+	// An empty businessActivity reads as none too.
+	u.Post("/organizations", map[string]any{"name": testkit.Unique("Empty "), "businessActivity": ""}).Expect(http.StatusCreated)
+}
+
 func TestCreateOrganizationRefused(t *testing.T) {
 	u := stack.NewUser(t)
 	name := testkit.Unique("Refused ")
@@ -88,9 +120,8 @@ func TestCreateOrganizationRefused(t *testing.T) {
 		body  any
 		paths []string
 	}{
-		{map[string]any{}, []string{"name", "businessActivity"}},
+		{map[string]any{}, []string{"name"}},
 		{map[string]any{"name": "   ", "businessActivity": testkit.BusinessActivityRoads}, []string{"name"}},
-		{map[string]any{"name": name}, []string{"businessActivity"}},
 		{map[string]any{"name": name, "businessActivity": "roads"}, []string{"businessActivity"}},
 		{map[string]any{"name": name, "businessActivity": uuid.NewString()}, []string{"businessActivity"}},
 		{map[string]any{"name": name, "businessActivity": testkit.BusinessActivityRoads, "billingEmailAddress": "nope"}, []string{"billingEmailAddress"}},

@@ -184,7 +184,7 @@ func TestGetPerson(t *testing.T) {
 		r.Str("_links.self.href") != "/people/"+u.PersonID || r.Str("createdAt") == "" || r.Str("updatedAt") == "" {
 		t.Fatalf("person: %s", r.Body)
 	}
-	if r.At("preferences.message.email") != true || r.At("preferences.message.push") != true || r.At("optIn") != false {
+	if r.At("preferences.messageEmailEnabled") != true || r.At("preferences.messagePushEnabled") != true || r.At("optIn") != false {
 		t.Fatalf("a new person's defaults: %s", r.Body)
 	}
 	if r.At("_links.image") != nil {
@@ -224,7 +224,7 @@ func TestPatchPerson(t *testing.T) {
 	for i, s := range steps {
 		u.Patch(me, s.body).Expect(http.StatusOK)
 		r := u.Get(me).Expect(http.StatusOK)
-		if r.At("optIn") != s.optIn || r.At("preferences.message.email") != s.mailPref || r.At("preferences.message.push") != s.pushPref {
+		if r.At("optIn") != s.optIn || r.At("preferences.messageEmailEnabled") != s.mailPref || r.At("preferences.messagePushEnabled") != s.pushPref {
 			t.Fatalf("step %d %v: %s", i, s.body, r.Body)
 		}
 	}
@@ -277,7 +277,7 @@ func assertSamePerson(t *testing.T, before, after *testkit.Response) {
 			t.Fatalf("%s changed from %q to %q", f, before.Str(f), after.Str(f))
 		}
 	}
-	for _, f := range []string{"optIn", "preferences.message.email", "preferences.message.push", "_links.image"} {
+	for _, f := range []string{"optIn", "preferences.messageEmailEnabled", "preferences.messagePushEnabled", "_links.image"} {
 		if b, a := string(mustJSON(t, before.At(f))), string(mustJSON(t, after.At(f))); b != a {
 			t.Fatalf("%s changed from %s to %s", f, b, a)
 		}

@@ -128,8 +128,8 @@ func TestLoginReturnsBearerToken(t *testing.T) {
 	if r.Str("accessToken") == "" || r.Str("tokenType") != "Bearer" {
 		t.Fatalf("not a bearer login: %s", r.Body)
 	}
-	if r.Str("credentials.person") != u.PersonID {
-		t.Errorf("credentials.person %q, want %q", r.Str("credentials.person"), u.PersonID)
+	if r.Str("credentials.id") != u.PersonID {
+		t.Errorf("credentials.id %q, want %q", r.Str("credentials.id"), u.PersonID)
 	}
 	// The token it returns opens the protectedPath API as that person.
 	me := u.With(func(c *testkit.Client) { c.Token = r.Str("accessToken") }).Get("/people/" + u.PersonID).Expect(http.StatusOK)

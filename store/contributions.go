@@ -30,3 +30,22 @@ func (s *Store) FeedbackContributions(ctx context.Context, feedbackID uuid.UUID,
 	f.where("fc.feedback_id = %s", feedbackID)
 	return listPage(ctx, s.Pool, "fc.id, fc.person_id, fc.feedback_id, '', fc.created_at", "feedback_contributions fc", "fc", f, p, scanActivity)
 }
+
+// ContributionSummary counts a feedback's supports and their supporters, with the times of the
+// first and the latest (zero times when there is none).
+type ContributionSummary struct {
+	Supports, Supporters int
+	First, Latest        time.Time
+}
+
+// FeedbackContributionSummary sums up a feedback's supports.
+func (s *Store) FeedbackContributionSummary(ctx context.Context, feedbackID uuid.UUID) (ContributionSummary, error) {
+	var out ContributionSummary
+	var first, latest *time.Time
+	err := s.Pool.QueryRow(ctx, `SELECT count(*), count(DISTINCT person_id), min(created_at), max(created_at)
+		FROM feedback_contributions WHERE feedback_id = $1`, feedbackID).Scan(&out.Supports, &out.Supporters, &first, &latest)
+	if first != nil && latest != nil {
+		out.First, out.Latest = *first, *latest
+	}
+	return out, err
+}

@@ -66,6 +66,17 @@ func (s *Store) Memberships(ctx context.Context, appID, personID uuid.UUID, ps P
 	return listPage(ctx, s.Pool, memberCols, "members m JOIN people p ON p.id = m.person_id", "m", f, p, scanMember)
 }
 
+// AllMemberships lists every membership of a person, oldest first: in the organizations of one
+// application, or of every application when appID is nil.
+func (s *Store) AllMemberships(ctx context.Context, personID uuid.UUID, appID *uuid.UUID) ([]domain.Member, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+memberCols+` FROM members m JOIN organizations o ON o.id = m.organization_id
+		WHERE m.person_id = $1 AND ($2::uuid IS NULL OR o.application_id = $2) ORDER BY m.created_at, m.id`, personID, appID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Member, error) { return scanMember(row) })
+}
+
 // SetMemberRoles replaces a member's roles, keeping the organization's last admin and the
 // one-agency-per-person rule.
 func (s *Store) SetMemberRoles(ctx context.Context, orgID, memberID uuid.UUID, roles domain.Roles) (domain.Member, error) {

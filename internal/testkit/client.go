@@ -24,6 +24,18 @@ type Client struct {
 	PersonID string
 	Email    string
 	Password string
+	// Observe, when set, sees every exchange of Do (the e2e suite checks each answer against
+	// the Swagger file with it).
+	Observe func(testing.TB, Exchange)
+}
+
+// Exchange is one request and its answer, as a Client saw them.
+type Exchange struct {
+	Method string
+	Path   string // with the query string
+	Status int
+	Header http.Header
+	Body   []byte
 }
 
 // Response is an HTTP answer, with helpers to read its JSON.
@@ -37,7 +49,7 @@ type Response struct {
 
 // Client returns an anonymous client of the default application.
 func (s *Stack) Client(t testing.TB) *Client {
-	return &Client{T: t, Base: s.HTTP.URL, App: "com.keyclic.app"}
+	return &Client{T: t, Base: s.HTTP.URL, App: "com.keyclic.app", Observe: s.Observe}
 }
 
 // With returns a copy of the client changed by f.
@@ -88,6 +100,9 @@ func (c *Client) Do(method, path string, body any) *Response {
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		c.T.Fatal(err)
+	}
+	if c.Observe != nil {
+		c.Observe(c.T, Exchange{Method: method, Path: path, Status: resp.StatusCode, Header: resp.Header, Body: b})
 	}
 	return &Response{T: c.T, Status: resp.StatusCode, Header: resp.Header, Body: b, req: method + " " + path}
 }

@@ -57,8 +57,21 @@ func (c *Client) LogActions(op string) []string {
 	return out
 }
 
-// ActivityTotal is the number of items of an activity list (comments, contributions) as c sees it.
+// ActivityTotal is the number of activities of an activity list as c sees it: comments (an
+// ActivityPagination, every page followed) or contributions (an ActivityAggregatedPagination,
+// whose group counts them all).
 func (c *Client) ActivityTotal(path string) int {
 	c.T.Helper()
-	return int(c.Get(path).Expect(http.StatusOK).Num("total"))
+	n := 0
+	for next := path; next != ""; {
+		r := c.Get(next).Expect(http.StatusOK)
+		for _, it := range r.List("results") {
+			if count, ok := it.(map[string]any)["activity_count"].(float64); ok {
+				return int(count)
+			}
+			n++
+		}
+		next = r.Str("next")
+	}
+	return n
 }

@@ -54,11 +54,15 @@ func (c *Client) Issue(p LatLon, extra map[string]any) string {
 	return r.Str("id")
 }
 
-// CreateOrganizationIn creates an organization of the given business activity administered by c.
+// CreateOrganizationIn creates an organization of the given business activity ("": none)
+// administered by c.
 func (c *Client) CreateOrganizationIn(name, activity string) string {
 	c.T.Helper()
-	return c.Post("/organizations", map[string]string{"name": name, "businessActivity": activity}).
-		Expect(http.StatusCreated).Str("id")
+	body := map[string]string{"name": name}
+	if activity != "" {
+		body["businessActivity"] = activity
+	}
+	return c.Post("/organizations", body).Expect(http.StatusCreated).Str("id")
 }
 
 // Strings reads an array of strings at path (nil when absent; fails on other items).

@@ -102,7 +102,7 @@ func (c *Client) SetPreferences(email, push bool) {
 	r := c.Patch("/people/"+c.PersonID, map[string]any{
 		"preferencesMessageEmailEnabled": email, "preferencesMessagePushEnabled": push,
 	}).Expect(http.StatusOK)
-	if r.At("preferences.message.email") != email || r.At("preferences.message.push") != push {
+	if r.At("preferences.messageEmailEnabled") != email || r.At("preferences.messagePushEnabled") != push {
 		c.T.Fatalf("preferences not changed to email %v, push %v: %s", email, push, r.Body)
 	}
 }
@@ -307,10 +307,10 @@ func (s *Stack) Reach(t testing.TB, c *Client) Channels {
 	t.Helper()
 	r := c.Get("/people/" + c.PersonID).Expect(http.StatusOK)
 	want := Channels{Wall: 1}
-	if r.At("preferences.message.email") == true {
+	if r.At("preferences.messageEmailEnabled") == true {
 		want.Email = 1
 	}
-	if r.At("preferences.message.push") == true {
+	if r.At("preferences.messagePushEnabled") == true {
 		app, err := s.App.Store.ApplicationByToken(context.Background(), c.App)
 		if err != nil {
 			t.Fatal(err)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -23,7 +25,9 @@ type Stack struct {
 	App      *app.App
 	Worker   sdkworker.Worker
 	HTTP     *httptest.Server
-	dataDir  string
+	// Observe is given to every Client of the stack (see Client.Observe).
+	Observe func(testing.TB, Exchange)
+	dataDir string
 
 	stopDispatcher context.CancelFunc
 }
@@ -112,6 +116,19 @@ func (s *Stack) Stop() {
 	if s.dataDir != "" {
 		os.RemoveAll(s.dataDir)
 	}
+}
+
+// Routes lists the API's routes as "METHOD /path/:param".
+func (s *Stack) Routes() []string {
+	engine, ok := s.HTTP.Config.Handler.(*gin.Engine)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, r := range engine.Routes() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
 }
 
 // Eventually polls cond until it holds or the timeout passes.
