@@ -155,6 +155,9 @@ const (
 	MsgAlreadyContributed              = "already_contributed"
 	MsgNotReporter                     = "not_reporter"
 	MsgOperationImageDenied            = "operation_image_denied"
+	MsgOperationEditDenied             = "operation_edit_denied"
+	MsgAssigneeEditFields              = "assignee_edit_fields"
+	MsgAdminOnlyField                  = "admin_only_field"
 	MsgNotExporter                     = "not_exporter"
 	MsgExportNotReady                  = "export_not_ready"
 	MsgExportFileGone                  = "export_file_gone"
@@ -273,6 +276,9 @@ var catalog = map[string]text{
 	MsgAlreadyContributed:              {"Vous soutenez déjà ce signalement.", "You already support this feedback."},
 	MsgNotReporter:                     {"Seul l'auteur du signalement peut y ajouter des images.", "Only the feedback's author can add images to it."},
 	MsgOperationImageDenied:            {"Seul le membre assigné ou un administrateur de l'organisation qui traite le signalement peut modifier les images de cette opération.", "Only the assigned member or an administrator of the organization treating the report can change this operation's images."},
+	MsgOperationEditDenied:             {"Seul le membre assigné ou un administrateur de l'organisation qui traite le signalement peut modifier cette opération.", "Only the assigned member or an administrator of the organization treating the report can change this operation."},
+	MsgAssigneeEditFields:              {"Le membre assigné ne modifie que le nom et la description de l'opération.", "The assigned member changes only the operation's name and description."},
+	MsgAdminOnlyField:                  {"Seul un administrateur de l'organisation peut modifier ce champ.", "Only an administrator of the organization can change this field."},
 	MsgNotExporter:                     {"Réservé aux administrateurs et aux membres ayant le rôle Export de l'organisation.", "Only the organization's administrators and members with the Export role may do this."},
 	MsgExportNotReady:                  {"Cet export n'est pas encore prêt (état %v).", "This export is not ready yet (state %v)."},
 	MsgExportFileGone:                  {"Le fichier de cet export n'est plus disponible : demandez un nouvel export.", "This export's file is no longer available: ask for a new export."},
