@@ -103,6 +103,7 @@ func (s *Server) Handler() http.Handler {
 	s.contributionRoutes(api)
 	s.operationImageRoutes(api)
 	s.reportingRoutes(api)
+	s.serviceRoutes(api)
 	return r
 }
 
