@@ -49,19 +49,24 @@ type notification struct {
 	// application is the object's application, looked up from the object itself so that the
 	// notice (and so workflow histories) need not carry it; nil for the account's own notices.
 	application *uuid.UUID
-	noMail      bool // the table sends it by push and on the wall only
+	channels    domain.Channels // the action's row of the notification table
 }
 
 // Notify tells each person the notification table names for the action, except the person
-// who acted: on their wall always, by email and by push as their preferences allow. Every
-// (occurrence, person, channel) is written under its own key, so a retried activity repeats
-// nothing that already reached someone.
+// who acted, on the channels of the action's row (domain.ChannelsOf): the wall, and email and
+// push as the person's preferences allow. Every (occurrence, person, channel) is written under
+// its own key, so a retried activity repeats nothing that already reached someone.
 func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
 	n := in.Notice
+	channels, ok := domain.ChannelsOf(n.Action)
+	if !ok {
+		return fmt.Errorf("notification action %q has no row in the channel table", n.Action)
+	}
 	nt, err := a.compose(ctx, n)
 	if err != nil {
 		return err
 	}
+	nt.channels = channels
 	seen := map[uuid.UUID]bool{}
 	for _, pid := range nt.recipients {
 		if seen[pid] || (n.ActorID != nil && *n.ActorID == pid) {
@@ -92,20 +97,22 @@ func (a *Activities) notifyPerson(ctx context.Context, n domain.Notice, nt notif
 	for i, v := range nt.args {
 		args[i] = fmt.Sprint(v)
 	}
-	if err := a.Store.AddWallEntry(ctx, store.WallEntry{
-		Key: key, PersonID: pid, ApplicationID: nt.application, Action: n.Action, ActorID: n.ActorID, ObjectType: nt.objectType, ObjectID: nt.objectID,
-		Data: map[string]any{"message": nt.message, "subject": nt.subject, "args": args},
-	}); err != nil {
-		return err
+	if nt.channels.Wall {
+		if err := a.Store.AddWallEntry(ctx, store.WallEntry{
+			Key: key, PersonID: pid, ApplicationID: nt.application, Action: n.Action, ActorID: n.ActorID, ObjectType: nt.objectType, ObjectID: nt.objectID,
+			Data: map[string]any{"message": nt.message, "subject": nt.subject, "args": args},
+		}); err != nil {
+			return err
+		}
 	}
 	subject := domain.Msg(nt.subject).In(p.Language)
 	message := domain.Msg(nt.message, nt.args...).In(p.Language)
-	if p.EmailEnabled && !nt.noMail {
+	if nt.channels.Mail && p.EmailEnabled {
 		if err := a.deliverEmail(ctx, key, p.Email, p.Language, "notification", map[string]string{"Subject": subject, "Message": message}); err != nil {
 			return err
 		}
 	}
-	if !p.PushEnabled || a.Push == nil {
+	if !nt.channels.Push || !p.PushEnabled || a.Push == nil {
 		return nil
 	}
 	devices, err := a.Store.Devices(ctx, pid, nt.application)

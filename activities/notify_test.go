@@ -149,17 +149,18 @@ func TestNotifyTwiceAddsNothing(t *testing.T) {
 				t.Fatalf("call %d of %s: %v", i+1, n.Action, err)
 			}
 		}
-		// Each recipient has each notice once per channel and device, after either call; the
-		// commenter, who acted, has nothing.
-		f.expect(f.reporter, testkit.Channels{Wall: 2, Email: 2, Push: 4})
-		f.expect(f.supporter, testkit.Channels{Wall: 1, Email: 1, Push: 1})
+		// Each recipient has each notice once per channel of its row and device, after either
+		// call (the comment on the wall and by push, the welcome by email only); the commenter,
+		// who acted, has nothing.
+		f.expect(f.reporter, testkit.Channels{Wall: 1, Email: 1, Push: 2})
+		f.expect(f.supporter, testkit.Channels{Wall: 1, Push: 1})
 		f.expect(f.commenter, testkit.Channels{})
 	}
 	// The sender was asked once per device and notice: nothing was handed to it again.
 	f.push.mu.Lock()
 	for _, d := range f.devices[f.reporter.ID] {
-		if n := f.push.sent[d.ID]; n != 2 {
-			t.Errorf("reporter's device %s was sent %d pushes, want 2 (comment and welcome)", d.ID, n)
+		if n := f.push.sent[d.ID]; n != 1 {
+			t.Errorf("reporter's device %s was sent %d pushes, want 1 (the comment; the welcome is an email only)", d.ID, n)
 		}
 	}
 	f.push.mu.Unlock()
@@ -185,8 +186,8 @@ func TestNotifyRetryReachesTheDevicesAFailureSkipped(t *testing.T) {
 			t.Fatalf("retry %d: %v", i+1, err)
 		}
 	}
-	f.expect(f.reporter, testkit.Channels{Wall: 1, Email: 1, Push: 2})
-	f.expect(f.supporter, testkit.Channels{Wall: 1, Email: 1, Push: 1})
+	f.expect(f.reporter, testkit.Channels{Wall: 1, Push: 2})
+	f.expect(f.supporter, testkit.Channels{Wall: 1, Push: 1})
 	f.expect(f.commenter, testkit.Channels{})
 	if got := f.sent(f.reporter); got != 2 {
 		t.Errorf("reporter's pushes sent: %d, want one per device", got)
@@ -198,7 +199,7 @@ func TestNotifyRetryReachesTheDevicesAFailureSkipped(t *testing.T) {
 
 // A wall entry belongs to the application of the object it is about, which the activity finds
 // from the object itself; its pushes go to that application's devices and to those registered
-// before devices had one. The welcome, about the account, belongs to none and reaches every device.
+// before devices had one. The welcome, about the account, is an email only: no wall, no device.
 func TestNotifyKeepsTheObjectsApplication(t *testing.T) {
 	f := newNotifyFixture(t)
 	device := func(app uuid.UUID) store.Device {
@@ -227,19 +228,19 @@ func TestNotifyKeepsTheObjectsApplication(t *testing.T) {
 		}
 		return out
 	}
-	if got := wall(keyclicApp); len(got) != 2 || got[domain.ActionFeedbackCommented] == nil ||
-		*got[domain.ActionFeedbackCommented] != keyclicApp || got[domain.ActionUserRegistered] != nil {
-		t.Errorf("wall in the feedback's application: %v, want the comment (of that application) and the welcome (of none)", got)
+	if got := wall(keyclicApp); len(got) != 1 || got[domain.ActionFeedbackCommented] == nil ||
+		*got[domain.ActionFeedbackCommented] != keyclicApp {
+		t.Errorf("wall in the feedback's application: %v, want the comment (of that application) only", got)
 	}
-	if got := wall(cityApp); len(got) != 1 || got[domain.ActionUserRegistered] != nil {
-		t.Errorf("wall in another application: %v, want the welcome only", got)
+	if got := wall(cityApp); len(got) != 0 {
+		t.Errorf("wall in another application: %v, want nothing", got)
 	}
 
 	f.push.mu.Lock()
 	defer f.push.mu.Unlock()
-	want := map[uuid.UUID]int{appDevice.ID: 2, cityDevice.ID: 1}
+	want := map[uuid.UUID]int{appDevice.ID: 1, cityDevice.ID: 0}
 	for _, d := range f.devices[f.reporter.ID] { // registered with no application
-		want[d.ID] = 2
+		want[d.ID] = 1
 	}
 	for id, n := range want {
 		if f.push.sent[id] != n {

@@ -63,7 +63,7 @@ func (a *Activities) ExpireReviewRequest(ctx context.Context, in ExpireReviewReq
 }
 
 // composeReview tells the reviewer that their feedback was dealt with and asks for their review:
-// by push and on the wall, not by mail (the notification table's "Feedback to review" row). The
+// on the channels of the notification table's "Feedback to review" row (push and wall). The
 // notice names the feedback and the reviewer; its object is the request.
 func (a *Activities) composeReview(ctx context.Context, n domain.Notice, nt notification) (notification, error) {
 	rr, err := a.Store.ReviewRequestOf(ctx, *n.FeedbackID, *n.PersonID)
@@ -74,7 +74,7 @@ func (a *Activities) composeReview(ctx context.Context, n domain.Notice, nt noti
 	if err != nil {
 		return nt, err
 	}
-	nt.recipients, nt.noMail = []uuid.UUID{rr.ReviewerID}, true
+	nt.recipients = []uuid.UUID{rr.ReviewerID}
 	nt.objectType, nt.objectID, nt.application = "ReviewRequest", rr.ID, &rr.ApplicationID
 	nt.args = []any{excerpt(f.Description), org.Name}
 	return nt, nil

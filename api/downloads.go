@@ -21,17 +21,69 @@ import (
 const downloadLinkTTL = 7 * 24 * time.Hour // when archives are kept for ever
 
 func (s *Server) downloadRoutes(r *gin.Engine) {
-	r.GET("/exports/:export/download", s.downloadSignedExport)
+	r.GET("/exports/:export/download", s.downloadSignedExport) // links emailed before the next one existed
+	r.GET("/organizations/:organization/exports/:token", s.downloadExportByToken)
 }
 
-// ExportDownloadLink is the path of a signed link to an export's archive (used in emails).
-func (s *Server) ExportDownloadLink(_ context.Context, exportID uuid.UUID) (string, error) {
+// ExportDownloadLink is the path of a signed link to an export's archive (used in emails): the
+// Swagger file's GET /organizations/{organization}/exports/{token}.
+func (s *Server) ExportDownloadLink(ctx context.Context, exportID uuid.UUID) (string, error) {
+	e, err := s.store.ExportByID(ctx, exportID)
+	if err != nil {
+		return "", err
+	}
 	ttl := downloadLinkTTL
 	if s.settings.ExportRetention > 0 {
 		ttl = s.settings.ExportRetention // the link lives as long as the archive
 	}
 	signed, _, err := s.tokens.IssueFor(AudienceExportDownload, exportID.String(), ttl)
-	return "/exports/" + exportID.String() + "/download?token=" + signed, err
+	return ExportTokenPath(e.OrganizationID, signed), err
+}
+
+// ExportTokenPath is the path at which a download token opens its export's archive.
+func ExportTokenPath(orgID uuid.UUID, token string) string {
+	return "/organizations/" + orgID.String() + "/exports/" + token
+}
+
+// downloadExportByToken serves an archive to whoever holds its token, under the path of the
+// export's own organization only (another organization's path is a 404, like an unknown
+// export). No bearer token is needed, nor an application key, since a mail client sends none;
+// an application key that is sent must be the organization's application.
+func (s *Server) downloadExportByToken(c *gin.Context) {
+	orgID, err := pathID(c, "organization")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sub, err := s.tokens.VerifyFor(c.Param("token"), AudienceExportDownload)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	id, ok := domain.ParseUUID(sub)
+	if !ok {
+		s.fail(c, domain.Unauthorized(domain.MsgTokenInvalid))
+		return
+	}
+	if key := strings.TrimSpace(c.GetHeader("X-Keyclic-App")); key != "" {
+		app, err := s.apps.get(c, s, key)
+		if domain.IsKind(err, domain.KindNotFound) {
+			err = domain.Invalid("X-Keyclic-App", domain.MsgAppKeyUnknown)
+		}
+		if err == nil {
+			_, err = s.store.Organization(c, app.ID, orgID)
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	e, err := s.store.Export(c, orgID, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.serveExport(c, e)
 }
 
 // downloadSignedExport serves an archive to whoever holds its link's token.

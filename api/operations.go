@@ -223,8 +223,10 @@ func (s *Server) getOperationTracking(c *gin.Context) {
 	respondOne(s, c, http.StatusOK, o, s.renderOperations, func(j operationJSON) any { return j.Embedded.Tracking })
 }
 
+// patchOperation changes an operation: any field for an admin of the organization treating the
+// report, the name and description for the member it is assigned to.
 func (s *Server) patchOperation(c *gin.Context) {
-	o, _, err := s.adminOperation(c)
+	o, admin, err := s.operationEditor(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -233,6 +235,12 @@ func (s *Server) patchOperation(c *gin.Context) {
 	if err := bindJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
+	}
+	if !admin {
+		if err := in.checkAssigneeFields(); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	var vs domain.Violations
 	start := in.check(&vs)

@@ -109,6 +109,7 @@ func (s *Server) Handler() http.Handler {
 	s.operationImageRoutes(api)
 	s.reportingRoutes(api)
 	s.reviewRoutes(api)
+	s.serviceRoutes(api)
 	return r
 }
 

@@ -163,6 +163,16 @@ const (
 	MsgAlreadyContributed              = "already_contributed"
 	MsgNotReporter                     = "not_reporter"
 	MsgOperationImageDenied            = "operation_image_denied"
+	MsgOperationEditDenied             = "operation_edit_denied"
+	MsgAssigneeEditFields              = "assignee_edit_fields"
+	MsgAdminOnlyField                  = "admin_only_field"
+	MsgInvalidTimeZone                 = "invalid_time_zone"
+	MsgInvalidTelephone                = "invalid_telephone"
+	MsgInvalidDayOfWeek                = "invalid_day_of_week"
+	MsgInvalidTimeOfDay                = "invalid_time_of_day"
+	MsgEmptyOpeningRange               = "empty_opening_range"
+	MsgOverlappingHours                = "overlapping_hours"
+	MsgTooManyItems                    = "too_many_items"
 	MsgNotExporter                     = "not_exporter"
 	MsgExportNotReady                  = "export_not_ready"
 	MsgExportFileGone                  = "export_file_gone"
@@ -289,6 +299,16 @@ var catalog = map[string]text{
 	MsgAlreadyContributed:              {"Vous soutenez déjà ce signalement.", "You already support this feedback."},
 	MsgNotReporter:                     {"Seul l'auteur du signalement peut y ajouter des images.", "Only the feedback's author can add images to it."},
 	MsgOperationImageDenied:            {"Seul le membre assigné ou un administrateur de l'organisation qui traite le signalement peut modifier les images de cette opération.", "Only the assigned member or an administrator of the organization treating the report can change this operation's images."},
+	MsgOperationEditDenied:             {"Seul le membre assigné ou un administrateur de l'organisation qui traite le signalement peut modifier cette opération.", "Only the assigned member or an administrator of the organization treating the report can change this operation."},
+	MsgAssigneeEditFields:              {"Le membre assigné ne modifie que le nom et la description de l'opération.", "The assigned member changes only the operation's name and description."},
+	MsgAdminOnlyField:                  {"Seul un administrateur de l'organisation peut modifier ce champ.", "Only an administrator of the organization can change this field."},
+	MsgInvalidTimeZone:                 {"Cette valeur n'est pas un nom de fuseau horaire IANA, par exemple Europe/Paris.", "This value is not an IANA time zone name, for example Europe/Paris."},
+	MsgInvalidTelephone:                {"Cette valeur n'est pas un numéro de téléphone (3 à 32 chiffres, espaces et + . - ( ) au plus).", "This value is not a telephone number (3 to 32 digits, spaces and + . - ( ) at most)."},
+	MsgInvalidDayOfWeek:                {"Cette valeur doit être un jour de la semaine, en anglais : Monday, Tuesday, Wednesday, Thursday, Friday, Saturday ou Sunday.", "This value should be a day of the week: Monday, Tuesday, Wednesday, Thursday, Friday, Saturday or Sunday."},
+	MsgInvalidTimeOfDay:                {"Cette valeur doit être une heure HH:MM comprise entre %v et %v.", "This value should be a time HH:MM between %v and %v."},
+	MsgEmptyOpeningRange:               {"L'heure de fermeture doit différer de l'heure d'ouverture (00:00 à 24:00 pour une journée entière).", "The closing time must differ from the opening time (00:00 to 24:00 for a whole day)."},
+	MsgOverlappingHours:                {"Cette plage horaire chevauche la plage %v %v–%v.", "This range overlaps the range %v %v–%v."},
+	MsgTooManyItems:                    {"Cette liste doit avoir au maximum %v éléments.", "This list should have %v items or less."},
 	MsgNotExporter:                     {"Réservé aux administrateurs et aux membres ayant le rôle Export de l'organisation.", "Only the organization's administrators and members with the Export role may do this."},
 	MsgExportNotReady:                  {"Cet export n'est pas encore prêt (état %v).", "This export is not ready yet (state %v)."},
 	MsgExportFileGone:                  {"Le fichier de cet export n'est plus disponible : demandez un nouvel export.", "This export's file is no longer available: ask for a new export."},

@@ -79,7 +79,7 @@ func TestDevices(t *testing.T) {
 	text := commentFeedback(commenter, f)
 	n := note(domain.ActionFeedbackCommented, f, testkit.NameOf(commenter), description, text)
 	stack.ExpectNotes(t, before, testkit.Expect{Note: n, To: people(u), NotTo: people(commenter),
-		Want: map[*testkit.Client]testkit.Channels{u: {Wall: 1, Email: 1, Push: 2}}})
+		Want: map[*testkit.Client]testkit.Channels{u: {Wall: 1, Push: 2}}})
 	if got, want := pushDevices(stack.InboxOf(t, u).Since(before[u.PersonID]), n), sorted(first, second); !slices.Equal(got, want) {
 		t.Fatalf("pushes went to %v, want %v", got, want)
 	}
@@ -97,7 +97,7 @@ func TestDevices(t *testing.T) {
 	text = commentFeedback(commenter, f)
 	n = note(domain.ActionFeedbackCommented, f, testkit.NameOf(commenter), description, text)
 	stack.ExpectNotes(t, before, testkit.Expect{Note: n, To: people(u), NotTo: people(commenter),
-		Want: map[*testkit.Client]testkit.Channels{u: {Wall: 1, Email: 1, Push: 1}}})
+		Want: map[*testkit.Client]testkit.Channels{u: {Wall: 1, Push: 1}}})
 	if got := pushDevices(stack.InboxOf(t, u).Since(before[u.PersonID]), n); !slices.Equal(got, []string{first}) {
 		t.Fatalf("pushes after removing a device went to %v, want only %s", got, first)
 	}

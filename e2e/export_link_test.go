@@ -19,10 +19,11 @@ import (
 	"github.com/keyclic/keyclic/internal/testkit"
 )
 
-var signedLink = regexp.MustCompile(`https?://[^\s"<]+/exports/[0-9a-f-]{36}/download\?token=[A-Za-z0-9._-]+`)
+var signedLink = regexp.MustCompile(`https?://[^\s"<]+/organizations/[0-9a-f-]{36}/exports/[A-Za-z0-9._-]+`)
 
-// An archive too large to attach is emailed as a link that works from a mail client (no
-// headers), for that export only and not once tampered with.
+// An archive too large to attach is emailed as a link (GET /organizations/{organization}/exports/{token})
+// that works from a mail client (no headers), for that export only and not once tampered with;
+// links of the earlier form (/exports/{export}/download?token=) keep working.
 func TestExportEmailLinksALargeArchive(t *testing.T) {
 	// Exports run on a worker of their own whose every archive is "too large" to attach.
 	iso := stack.NewIsolated(t, nil)
@@ -35,14 +36,15 @@ func TestExportEmailLinksALargeArchive(t *testing.T) {
 	admin.WaitExport(d.Org, id, "DONE")
 	var link string
 	for _, e := range stack.WaitEmails(t, d.Admin.Email, "export_ready", 1) {
-		if strings.Contains(e.TextBody, id) {
+		if e.IdempotencyKey == "export/"+id {
 			link = signedLink.FindString(e.TextBody)
 		}
 	}
-	if link == "" || !strings.Contains(link, "/exports/"+id+"/") {
+	if link == "" || !strings.Contains(link, "/organizations/"+d.Org+"/exports/") {
 		t.Fatalf("no signed link to export %s in the email", id)
 	}
-	path := link[strings.Index(link, "/exports/"):]
+	path := link[strings.Index(link, "/organizations/"):]
+	token := path[strings.LastIndexByte(path, '/')+1:]
 
 	get := func(p string) (int, []byte) {
 		resp, err := http.Get(stack.HTTP.URL + p) // as a browser opening the link: no app key, no token header
@@ -60,9 +62,14 @@ func TestExportEmailLinksALargeArchive(t *testing.T) {
 	if status, _ := get(path[:len(path)-3] + "abc"); status != http.StatusUnauthorized {
 		t.Fatalf("tampered token: %d, want 401", status)
 	}
+	// The earlier form of link, with the same token.
+	old := "/exports/" + id + "/download?token=" + token
+	if status, body := get(old); status != http.StatusOK || len(testkit.Unzip(t, body)) == 0 {
+		t.Fatalf("link of the earlier form: %d", status)
+	}
 	other := admin.Post(exportsPath(d.Org), nil).Expect(http.StatusAccepted).Str("id")
 	admin.WaitExport(d.Org, other, "DONE")
-	if status, _ := get(strings.Replace(path, id, other, 1)); status != http.StatusUnauthorized {
+	if status, _ := get(strings.Replace(old, id, other, 1)); status != http.StatusUnauthorized {
 		t.Fatalf("token of another export: %d, want 401", status)
 	}
 	if status, _ := get("/exports/" + id + "/download"); status != http.StatusUnauthorized {

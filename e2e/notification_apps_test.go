@@ -13,8 +13,7 @@ import (
 
 // A notification belongs to the application of the object it is about: another application's
 // wall does not list it, cannot mark it read, and its pushes go only to the devices registered
-// through that application. Notices about the account itself (the welcome) belong to no
-// application and show in every one.
+// through that application.
 
 const cityApp = "com.keyclic.city"
 
@@ -59,8 +58,6 @@ func wallEntryAbout(c *testkit.Client, object string) string {
 func TestNotificationsStayInTheirApplication(t *testing.T) {
 	u := stack.NewUser(t) // com.keyclic.app
 	city := asApp(u, cityApp)
-	stack.WaitNote(t, u, testkit.Inbox{}, note(domain.ActionUserRegistered, u.PersonID, u.Email), testkit.Channels{Wall: 1})
-	welcome := wallEntryAbout(u, u.PersonID)
 
 	// A comment on u's feedback in each application.
 	fApp, _ := commentedIssue(t, u, stack.NewDesk(t, "Mur app").Inside(), testkit.Channels{Wall: 1})
@@ -68,10 +65,10 @@ func TestNotificationsStayInTheirApplication(t *testing.T) {
 	fCity, _ := commentedIssue(t, city, cityPoint, testkit.Channels{Wall: 1})
 	inApp, inCity := wallEntryAbout(u, fApp), wallEntryAbout(city, fCity)
 
-	// Each application lists its own entry and the welcome, not the other's entry.
-	expectWall(t, u, "", inApp, welcome)
-	expectWall(t, city, "", inCity, welcome)
-	expectWall(t, city, "read=false", inCity, welcome)
+	// Each application lists its own entry, not the other's.
+	expectWall(t, u, "", inApp)
+	expectWall(t, city, "", inCity)
+	expectWall(t, city, "read=false", inCity)
 
 	// The other application's entry cannot be marked: the same 404 as an entry that does not exist.
 	path := "/people/" + u.PersonID + "/notifications/"
@@ -88,22 +85,22 @@ func TestNotificationsStayInTheirApplication(t *testing.T) {
 		}
 	}
 	// Nothing changed: every entry is still unread, in each application.
-	expectWall(t, u, "read=false", inApp, welcome)
-	expectWall(t, city, "read=false", inCity, welcome)
+	expectWall(t, u, "read=false", inApp)
+	expectWall(t, city, "read=false", inCity)
 
-	// All read in the city application: its entry and the welcome, not the other application's.
+	// All read in the city application: its entry, not the other application's.
 	city.Post("/people/"+u.PersonID+"/notifications/read", nil).Expect(http.StatusNoContent)
 	expectWall(t, city, "read=false")
-	expectWall(t, city, "read=true", inCity, welcome)
+	expectWall(t, city, "read=true", inCity)
 	expectWall(t, u, "read=false", inApp)
-	expectWall(t, u, "read=true", welcome)
+	expectWall(t, u, "read=true")
 
 	// In its own application the entry is marked as before.
 	if r := u.Patch(path+inApp, map[string]any{"read": true}).Expect(http.StatusOK); r.Str("id") != inApp || r.At("read") != true {
 		t.Fatalf("marked read in its application: %s", r.Body)
 	}
 	expectWall(t, u, "read=false")
-	expectWall(t, city, "read=true", inCity, welcome)
+	expectWall(t, city, "read=true", inCity)
 }
 
 // Push tokens are issued per application installation: a device belongs to the application it
@@ -115,9 +112,9 @@ func TestDevicesBelongToTheirApplication(t *testing.T) {
 	cityDevice := city.AddDevice(testkit.Unique("token-city-"), "android")
 
 	// A notification of each application is pushed to that application's device alone.
-	_, appNote := commentedIssue(t, u, stack.NewDesk(t, "Push app").Inside(), testkit.Channels{Wall: 1, Email: 1, Push: 1})
+	_, appNote := commentedIssue(t, u, stack.NewDesk(t, "Push app").Inside(), testkit.Channels{Wall: 1, Push: 1})
 	_, cityPoint := cityDesk(t, "Push city")
-	_, cityNote := commentedIssue(t, city, cityPoint, testkit.Channels{Wall: 1, Email: 1, Push: 1})
+	_, cityNote := commentedIssue(t, city, cityPoint, testkit.Channels{Wall: 1, Push: 1})
 	// A later notification (com.keyclic.app) has arrived on every channel: pushes of the two
 	// above, had they gone to more devices, would have been written by then.
 	stack.Sentinel(t, u)

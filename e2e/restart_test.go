@@ -9,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/keyclic/keyclic/api"
+	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/internal/testkit"
 )
 
@@ -46,7 +49,7 @@ func TestWorkerKilledMidLifecycleLosesAndDoublesNothing(t *testing.T) {
 	worker.Kill()
 	time.Sleep(3 * time.Second) // the due time passes while no worker runs
 	worker = iso.StartWorker(t)
-	reminders := func() []string { return reminderKeys(t, desk.Admin.Email, op) }
+	reminders := func() []string { return reminderKeys(t, desk.Admin.PersonID, op) }
 	if !testkit.Eventually(30*time.Second, func() bool { return len(reminders()) >= 2 }) {
 		t.Fatalf("reminders due while the worker was down were not sent: %v", reminders())
 	}
@@ -96,16 +99,22 @@ func TestWorkerKilledMidLifecycleLosesAndDoublesNothing(t *testing.T) {
 	}
 }
 
-// reminderKeys lists the reminder emails of an operation sent to address, in order.
-func reminderKeys(t *testing.T, address, op string) []string {
-	emails, err := stack.App.Store.EmailsTo(context.Background(), address)
+// reminderKeys lists the reminders of an operation on the wall of the person with id, in order
+// (reminders go on the wall and by push, not by mail).
+func reminderKeys(t *testing.T, person, op string) []string {
+	ctx := context.Background()
+	app, err := stack.App.Store.ApplicationByToken(ctx, "com.keyclic.app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, _, err := stack.App.Store.Wall(ctx, uuid.MustParse(person), app.ID, nil, domain.Page{Page: 1, Limit: domain.MaxLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var keys []string
-	for _, e := range emails {
-		if strings.HasPrefix(e.IdempotencyKey, "operation-remind/"+op+"/") {
-			keys = append(keys, e.IdempotencyKey)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Key, "operation-remind/"+op+"/") {
+			keys = append(keys, e.Key)
 		}
 	}
 	return keys

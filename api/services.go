@@ -1,0 +1,250 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
+)
+
+// Services an organization offers the public: the Swagger file's
+// GET /organizations/{organization}/services, and the endpoints its admins manage them with.
+// Every person of the application reads them (they are how citizens reach an organization);
+// only the organization's admins create, change and delete them.
+func (s *Server) serviceRoutes(g *gin.RouterGroup) {
+	g.GET("/organizations/:organization/services", s.listServices)
+	g.POST("/organizations/:organization/services", s.createService)
+	g.GET("/services/:service", s.getService)
+	g.PATCH("/services/:service", s.patchService)
+	g.DELETE("/services/:service", s.deleteService)
+}
+
+// SetClock makes the server read the time from now (tests fix it to check a service's isOpen).
+// Call it before serving.
+func (s *Server) SetClock(now func() time.Time) { s.now = now }
+
+type serviceJSON struct {
+	resource
+	Name         string           `json:"name"`
+	Description  string           `json:"description"`
+	ContactPoint contactPointJSON `json:"contactPoint"`
+	Links        Links            `json:"_links"`
+}
+
+// contactPointJSON is the Swagger file's contactPoint {telephone, isOpen}, with the hours that
+// decide isOpen and the zone they are read in.
+type contactPointJSON struct {
+	Telephone      string             `json:"telephone"`
+	IsOpen         bool               `json:"isOpen"`
+	TimeZone       string             `json:"timeZone"`
+	HoursAvailable []openingRangeJSON `json:"hoursAvailable"`
+}
+
+// openingRangeJSON follows schema.org's OpeningHoursSpecification (dayOfWeek, opens, closes).
+type openingRangeJSON struct {
+	DayOfWeek string `json:"dayOfWeek"`
+	Opens     string `json:"opens"`
+	Closes    string `json:"closes"`
+}
+
+func serviceLink(id uuid.UUID) *Link {
+	return link("/services/"+id.String(), "service", id.String())
+}
+
+func renderService(sv domain.Service, now time.Time) serviceJSON {
+	hours := make([]openingRangeJSON, len(sv.Hours.Ranges))
+	for i, r := range sv.Hours.Ranges {
+		hours[i] = openingRangeJSON{DayOfWeek: r.Day.String(), Opens: domain.FormatTimeOfDay(r.Opens), Closes: domain.FormatTimeOfDay(r.Closes)}
+	}
+	return serviceJSON{
+		resource: newResource("Service", sv.ID.String(), sv.CreatedAt, sv.UpdatedAt),
+		Name:     sv.Name, Description: sv.Description,
+		ContactPoint: contactPointJSON{
+			Telephone: sv.Telephone, IsOpen: sv.Hours.IsOpen(now), TimeZone: sv.Hours.TimeZone, HoursAvailable: hours,
+		},
+		Links: Links{"self": serviceLink(sv.ID), "organization": organizationLink(sv.OrganizationID)},
+	}
+}
+
+type serviceData struct {
+	Name         *string           `json:"name"`
+	Description  *string           `json:"description"`
+	ContactPoint *contactPointData `json:"contactPoint"`
+}
+
+type contactPointData struct {
+	Telephone      *string             `json:"telephone"`
+	TimeZone       *string             `json:"timeZone"`
+	HoursAvailable *[]openingRangeData `json:"hoursAvailable"`
+}
+
+type openingRangeData struct {
+	DayOfWeek *string `json:"dayOfWeek"`
+	Opens     *string `json:"opens"`
+	Closes    *string `json:"closes"`
+}
+
+// check validates the request and returns the fields to set (nil: unchanged); on creation name, contactPoint.telephone and
+// contactPoint.timeZone are required, and a patch may not blank them. hoursAvailable, when
+// given, replaces every range.
+func (d *serviceData) check(creating bool) (store.ServicePatch, error) {
+	var vs domain.Violations
+	var out store.ServicePatch
+	vs.CheckText("name", d.Name, creating || d.Name != nil, 255)
+	vs.CheckText("description", d.Description, false, 10000)
+	out.Name, out.Description = trimmed(d.Name), d.Description
+	cp := d.ContactPoint
+	if cp == nil {
+		if creating {
+			vs.Add("contactPoint.telephone", domain.MsgNotBlank)
+			vs.Add("contactPoint.timeZone", domain.MsgNotBlank)
+		}
+		return out, vs.Err()
+	}
+	switch tel := trimmed(cp.Telephone); {
+	case tel == nil && !creating:
+	case tel == nil || *tel == "":
+		vs.Add("contactPoint.telephone", domain.MsgNotBlank)
+	case !domain.ValidTelephone(*tel):
+		vs.Add("contactPoint.telephone", domain.MsgInvalidTelephone)
+	default:
+		out.Telephone = tel
+	}
+	switch zone := trimmed(cp.TimeZone); {
+	case zone == nil && !creating:
+	case zone == nil || *zone == "":
+		vs.Add("contactPoint.timeZone", domain.MsgNotBlank)
+	default:
+		if _, ok := domain.LoadTimeZone(*zone); !ok {
+			vs.Add("contactPoint.timeZone", domain.MsgInvalidTimeZone)
+		}
+		out.TimeZone = zone
+	}
+	if cp.HoursAvailable != nil {
+		texts := make([]domain.OpeningRangeText, len(*cp.HoursAvailable))
+		for i, r := range *cp.HoursAvailable {
+			texts[i] = domain.OpeningRangeText{DayOfWeek: r.DayOfWeek, Opens: r.Opens, Closes: r.Closes}
+		}
+		ranges := domain.ParseOpeningRanges(&vs, "contactPoint.hoursAvailable", texts)
+		out.Ranges = &ranges
+	}
+	return out, vs.Err()
+}
+
+// pathService loads the service named in the path, within the request's application.
+func (s *Server) pathService(c *gin.Context) (domain.Service, error) {
+	id, err := pathID(c, "service")
+	if err != nil {
+		return domain.Service{}, err
+	}
+	return s.store.Service(c, appOf(c).ID, id)
+}
+
+func (s *Server) listServices(c *gin.Context) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	q := newQuery(c)
+	f := store.ServiceFilter{OrganizationID: o.ID, Name: q.search("name")}
+	now := s.now()
+	respondList(s, c, q, func(p domain.Page) ([]domain.Service, int, error) { return s.store.Services(c, f, p) },
+		each(func(sv domain.Service) serviceJSON { return renderService(sv, now) }))
+}
+
+func (s *Server) getService(c *gin.Context) {
+	sv, err := s.pathService(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderService(sv, s.now()))
+}
+
+// createService adds a service to an organization (its admins only).
+func (s *Server) createService(c *gin.Context) {
+	o, err := s.pathOrganization(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.requireAdmin(c, o.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in serviceData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	ok, err := in.check(true)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sv := domain.Service{ID: uuid.New(), OrganizationID: o.ID, Name: *ok.Name, Telephone: *ok.Telephone,
+		Hours: domain.OpeningHours{TimeZone: *ok.TimeZone}}
+	if ok.Description != nil {
+		sv.Description = *ok.Description
+	}
+	if ok.Ranges != nil {
+		sv.Hours.Ranges = *ok.Ranges
+	}
+	if sv, err = s.store.CreateService(c, sv); err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusCreated, renderService(sv, s.now()))
+}
+
+// adminService loads the service in the path for an admin of its organization.
+func (s *Server) adminService(c *gin.Context) (domain.Service, error) {
+	sv, err := s.pathService(c)
+	if err == nil {
+		_, err = s.requireAdmin(c, sv.OrganizationID)
+	}
+	return sv, err
+}
+
+// patchService changes a service (admins of its organization only).
+func (s *Server) patchService(c *gin.Context) {
+	sv, err := s.adminService(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in serviceData
+	if err := bindJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	ok, err := in.check(false)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if sv, err = s.store.PatchService(c, appOf(c).ID, sv.ID, ok); err != nil {
+		s.fail(c, err)
+		return
+	}
+	hal(c, http.StatusOK, renderService(sv, s.now()))
+}
+
+// deleteService removes a service (admins of its organization only).
+func (s *Server) deleteService(c *gin.Context) {
+	sv, err := s.adminService(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.store.DeleteService(c, appOf(c).ID, sv.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
