@@ -43,7 +43,14 @@ func (m Message) In(l Lang) string {
 	if len(m.Args) == 0 {
 		return f
 	}
-	return fmt.Sprintf(f, m.Args...)
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		if inner, ok := a.(Message); ok { // a message quoting another: both in one language
+			a = inner.In(l)
+		}
+		args[i] = a
+	}
+	return fmt.Sprintf(f, args...)
 }
 
 // Message keys. The texts live in the catalog below, one line per key and language.
@@ -179,6 +186,35 @@ const (
 	MsgNotAnalyst                      = "not_analyst"
 	MsgChartNoCategory                 = "chart.noCategory"
 	MsgChartNoPlace                    = "chart.noPlace"
+	MsgOpen311Repeated                 = "open311.repeated"
+	MsgOpen311NoGeocoding              = "open311.noGeocoding"
+	MsgOpen311LocationRequired         = "open311.locationRequired"
+	MsgOpen311AttributeName            = "open311.attributeName"
+	MsgOpen311UnknownAttribute         = "open311.unknownAttribute"
+	MsgOpen311InvalidNumber            = "open311.invalidNumber"
+	MsgOpen311InvalidDate              = "open311.invalidDate"
+	MsgOpen311StartAfterEnd            = "open311.startAfterEnd"
+	MsgOpen311KeyMissing               = "open311.keyMissing"
+	MsgOpen311KeyInvalid               = "open311.keyInvalid"
+	MsgOpen311JurisdictionMissing      = "open311.jurisdictionMissing"
+	MsgOpen311JurisdictionUnknown      = "open311.jurisdictionUnknown"
+	MsgOpen311ServiceUnknown           = "open311.serviceUnknown"
+	MsgOpen311RequestUnknown           = "open311.requestUnknown"
+	MsgOpen311TokenUnknown             = "open311.tokenUnknown"
+	MsgOpen311NotCreated               = "open311.notCreated"
+	MsgOpen311FormExpected             = "open311.formExpected"
+	MsgOpen311BadForm                  = "open311.badForm"
+	MsgOpen311GeneralService           = "open311.generalService"
+	MsgOpen311GeneralDescription       = "open311.generalDescription"
+	MsgOpen311CategoryDescription      = "open311.categoryDescription"
+	MsgOpen311Received                 = "open311.received"
+	MsgOpen311Accepted                 = "open311.accepted"
+	MsgOpen311OnHold                   = "open311.onHold"
+	MsgOpen311InProgress               = "open311.inProgress"
+	MsgOpen311Closed                   = "open311.closed"
+	MsgOpen311Refused                  = "open311.refused"
+	MsgOpen311Notice                   = "open311.notice"
+	MsgOpen311Pending                  = "open311.pending"
 )
 
 type text struct{ fr, en string }
@@ -315,4 +351,33 @@ var catalog = map[string]text{
 	MsgNotAnalyst:                      {"Réservé aux administrateurs et aux membres ayant le rôle Analytics de l'organisation.", "Only the organization's administrators and members with the Analytics role may do this."},
 	MsgChartNoCategory:                 {"Sans catégorie", "No category"},
 	MsgChartNoPlace:                    {"Sans lieu", "No place"},
+	MsgOpen311Repeated:                 {"Ce paramètre ne peut être donné qu'une fois.", "This parameter may be given once only."},
+	MsgOpen311NoGeocoding:              {"lat et long sont obligatoires : ce service ne géocode pas les adresses.", "lat and long are required: this service does not geocode addresses."},
+	MsgOpen311LocationRequired:         {"Le lieu est obligatoire : lat et long.", "The location is required: lat and long."},
+	MsgOpen311AttributeName:            {"Un attribut se donne sous la forme attribute[code] ou attribute[code][].", "An attribute is given as attribute[code] or attribute[code][]."},
+	MsgOpen311UnknownAttribute:         {"Ce service ne définit pas cet attribut.", "This service defines no such attribute."},
+	MsgOpen311InvalidNumber:            {"Cette valeur doit être un nombre.", "This value should be a number."},
+	MsgOpen311InvalidDate:              {"Cette valeur n'est pas une date W3C, par exemple 2010-05-24T00:00:00Z.", "This value is not a W3C date, for example 2010-05-24T00:00:00Z."},
+	MsgOpen311StartAfterEnd:            {"start_date doit précéder end_date.", "start_date must not be after end_date."},
+	MsgOpen311KeyMissing:               {"api_key est obligatoire.", "api_key was not provided."},
+	MsgOpen311KeyInvalid:               {"api_key est invalide ou révoquée pour cette juridiction.", "api_key is invalid or revoked for this jurisdiction."},
+	MsgOpen311JurisdictionMissing:      {"jurisdiction_id est obligatoire : ce serveur sert plusieurs juridictions.", "jurisdiction_id was not provided: this server serves several jurisdictions."},
+	MsgOpen311JurisdictionUnknown:      {"jurisdiction_id inconnue : %v.", "jurisdiction_id was not found: %v."},
+	MsgOpen311ServiceUnknown:           {"service_code inconnu : %v.", "service_code was not found: %v."},
+	MsgOpen311RequestUnknown:           {"service_request_id inconnu : %v.", "service_request_id was not found: %v."},
+	MsgOpen311TokenUnknown:             {"Jeton inconnu : %v.", "token was not found: %v."},
+	MsgOpen311NotCreated:               {"La demande n'a pas été créée : %v", "The request was not created: %v"},
+	MsgOpen311FormExpected:             {"Le corps doit être un formulaire application/x-www-form-urlencoded.", "The body must be an application/x-www-form-urlencoded form."},
+	MsgOpen311BadForm:                  {"Le formulaire est mal formé.", "The form is malformed."},
+	MsgOpen311GeneralService:           {"Signalement", "Report a problem"},
+	MsgOpen311GeneralDescription:       {"Tout problème : il est envoyé à chaque organisation qui couvre le lieu.", "Any problem: it is sent to every organization covering the location."},
+	MsgOpen311CategoryDescription:      {"%v, traité par %v.", "%v, dealt with by %v."},
+	MsgOpen311Received:                 {"Reçu par %v.", "Received by %v."},
+	MsgOpen311Accepted:                 {"Accepté par %v : une intervention est prévue.", "Accepted by %v: action is scheduled."},
+	MsgOpen311OnHold:                   {"Mis en attente par %v.", "Put on hold by %v."},
+	MsgOpen311InProgress:               {"En cours de traitement par %v.", "Being dealt with by %v."},
+	MsgOpen311Closed:                   {"Traité et clôturé par %v.", "Dealt with and closed by %v."},
+	MsgOpen311Refused:                  {"Refusé par %v : aucune suite ne sera donnée.", "Refused by %v: no further action."},
+	MsgOpen311Notice:                   {"Votre demande a été transmise à : %v.", "Your request was sent to: %v."},
+	MsgOpen311Pending:                  {"Votre demande est en cours de transmission : demandez son identifiant avec le jeton.", "Your request is being sent: ask for its id with the token."},
 }
