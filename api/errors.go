@@ -83,6 +83,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if de.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(de.RetryAfter.Seconds()))))
 	}
+	if isOpen311(c) { // the specification's errors, in the format the path asks for
+		failOpen311(c, de, status)
+		_ = c.Error(err)
+		return
+	}
 	c.Header("Content-Type", "application/vnd.error+json; charset=utf-8")
 	c.AbortWithStatusJSON(status, renderError(de, langOf(c)))
 	_ = c.Error(err)

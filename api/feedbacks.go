@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -132,6 +133,21 @@ func (s *Server) postIssue(c *gin.Context) {
 // processFeedback runs (or re-runs) matching through update-with-start on feedback/<id> and
 // answers with the feedback, or with the reason it failed.
 func (s *Server) processFeedback(c *gin.Context, f domain.Feedback, status int) {
+	h, err := s.runFeedback(c, f, client.WorkflowUpdateStageCompleted)
+	if err == nil {
+		_, err = feedbackOutcome(c, h, f)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.respondFeedback(c, status, f.ApplicationID, f.ID)
+}
+
+// runFeedback starts feedback/<id> (or a new run of a FAILED one) with the update that waits for
+// matching's outcome, and returns once the update reached the stage: Completed when the caller
+// answers with the outcome, Accepted when it may answer before matching is decided.
+func (s *Server) runFeedback(ctx context.Context, f domain.Feedback, stage client.WorkflowUpdateStage) (client.WorkflowUpdateHandle, error) {
 	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       workflows.FeedbackWorkflowID(f.ID),
 		TaskQueue:                s.settings.TaskQueue,
@@ -145,29 +161,29 @@ func (s *Server) processFeedback(c *gin.Context, f domain.Feedback, status int) 
 			workflows.SAFeedback.ValueSet(f.ID.String()),
 		),
 	}, workflows.FeedbackWorkflowName, workflows.FeedbackInput{Feedback: f, Settings: s.settings.Operations})
-	h, err := s.temporal.UpdateWithStartWorkflow(c, client.UpdateWithStartWorkflowOptions{
+	return s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{
 			UpdateName:   workflows.UpdateProcessFeedback,
 			Args:         []any{workflows.ProcessFeedbackRequest{}},
-			WaitForStage: client.WorkflowUpdateStageCompleted,
+			WaitForStage: stage,
 		},
 	})
+}
+
+// feedbackOutcome waits for matching's outcome: the feedback's reports, or why it FAILED (a
+// domain error linking the feedback, which its reporter can ask to process again).
+func feedbackOutcome(ctx context.Context, h client.WorkflowUpdateHandle, f domain.Feedback) (workflows.FeedbackResult, error) {
 	var res workflows.FeedbackResult
-	if err == nil {
-		err = h.Get(c, &res)
+	if err := h.Get(ctx, &res); err != nil {
+		return res, err
 	}
-	if err == nil {
-		if err = res.Failure(); err != nil {
-			// The feedback exists (FAILED): tell the client where, so it can ask to process it again.
-			err.(*domain.Error).Links = map[string]string{"feedback": "/feedbacks/" + f.ID.String()}
-		}
+	if err := res.Failure(); err != nil {
+		// The feedback exists (FAILED): tell the client where, so it can ask to process it again.
+		err.(*domain.Error).Links = map[string]string{"feedback": "/feedbacks/" + f.ID.String()}
+		return res, err
 	}
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.respondFeedback(c, status, f.ApplicationID, f.ID)
+	return res, nil
 }
 
 // visibleFeedback loads the feedback in the path if the caller may see it (else 404).

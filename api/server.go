@@ -37,6 +37,8 @@ type Settings struct {
 	HTTP               HTTPTimeouts
 	// Images bounds uploads and the memory of decodes and resizes (zero limits: the defaults).
 	Images domain.ImageLimits
+	// Open311 configures the Open311 GeoReport v2 endpoints.
+	Open311 Open311Settings
 }
 
 // Server holds what handlers need. One Temporal client per process, shared with the worker.
@@ -75,6 +77,10 @@ func (s *Server) Handler() http.Handler {
 		s.fail(c, &domain.Error{Kind: domain.KindNotFound, Msg: domain.Msg(domain.MsgRouteNotFound)})
 	})
 	r.NoMethod(func(c *gin.Context) {
+		if isOpen311(c) {
+			failOpen311(c, &domain.Error{Msg: domain.Msg(domain.MsgMethodNotAllowed)}, http.StatusMethodNotAllowed)
+			return
+		}
 		c.Status(http.StatusMethodNotAllowed)
 		c.Header("Content-Type", "application/vnd.error+json; charset=utf-8")
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, renderError(&domain.Error{Msg: domain.Msg(domain.MsgMethodNotAllowed)}, langOf(c)))
@@ -84,6 +90,8 @@ func (s *Server) Handler() http.Handler {
 	s.securityRoutes(sec)
 	s.downloadRoutes(r)
 	s.healthRoutes(r)
+	// Open311 clients authenticate with their API key, not with the Keyclic headers.
+	s.open311Routes(r)
 
 	// The application's own description is read before anyone logs in: the clients send the
 	// application header alone, and the Swagger file declares no bearer token for it.

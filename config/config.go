@@ -68,6 +68,11 @@ type Config struct {
 
 	ReviewRequestTTL time.Duration // REVIEW_REQUEST_TTL: how long a review request waits for its answer before it expires
 
+	Open311BaseURL    string        // OPEN311_BASE_URL: the API's public URL, base of the Open311 discovery's endpoint and of media URLs
+	Open311PostWait   time.Duration // OPEN311_POST_WAIT: how long an Open311 POST requests waits for matching before answering a token
+	Open311Contact    string        // OPEN311_CONTACT: the Open311 discovery's contact
+	Open311KeyService string        // OPEN311_KEY_SERVICE: the Open311 discovery's key_service, how a client gets an API key
+
 	OutboxDispatch bool // OUTBOX_DISPATCH: run the outbox dispatcher in this worker
 
 	DataDir   string // KEYCLIC_DATA_DIR: development files (generated JWT key, Temporal's SQLite file)
@@ -125,6 +130,11 @@ func FromEnv() (Config, error) {
 		ImageDecodeMemory: int64(r.integer("IMAGE_DECODE_MEMORY", domain.DefaultImageDecodeMemory)),
 
 		ReviewRequestTTL: r.duration("REVIEW_REQUEST_TTL", 30*24*time.Hour),
+
+		Open311BaseURL:    r.str("OPEN311_BASE_URL", "http://localhost:8080"),
+		Open311PostWait:   r.duration("OPEN311_POST_WAIT", 20*time.Second),
+		Open311Contact:    r.str("OPEN311_CONTACT", "Keyclic, contact@keyclic.com"),
+		Open311KeyService: r.str("OPEN311_KEY_SERVICE", "Ask the operator of this service for a key (keyclic open311 keys create)."),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("LOG_LEVEL: %w", err))

@@ -20,7 +20,7 @@ func TestDefaults(t *testing.T) {
 		"OPERATION_DEFAULT_DELAY": c.OperationDefaultDelay, "OPERATION_REMINDER_INTERVAL": c.OperationReminderInterval,
 		"WEBHOOK_TIMEOUT": c.WebhookTimeout, "WEBHOOK_RETRY_AFTER_CAP": c.WebhookRetryAfterCap, "WEBHOOK_DISABLE_AFTER": c.WebhookDisableAfter,
 		"LOGIN_FAILURE_WINDOW": c.LoginFailureWindow, "PASSWORD_RESET_THROTTLE": c.PasswordResetThrottle,
-		"REVIEW_REQUEST_TTL": c.ReviewRequestTTL,
+		"REVIEW_REQUEST_TTL": c.ReviewRequestTTL, "OPEN311_POST_WAIT": c.Open311PostWait,
 	} {
 		if d <= 0 {
 			t.Errorf("%s defaults to %v", name, d)

@@ -100,6 +100,10 @@ func (a *App) APISettings() api.Settings {
 			Write: a.Config.HTTPWriteTimeout, Idle: a.Config.HTTPIdleTimeout,
 		},
 		Images: a.Images,
+		Open311: api.Open311Settings{
+			BaseURL: a.Config.Open311BaseURL, PostWait: a.Config.Open311PostWait,
+			Contact: a.Config.Open311Contact, KeyService: a.Config.Open311KeyService,
+		},
 		Webhooks: api.WebhookSettings{
 			AllowInternal: a.Config.WebhookAllowInternal, Schedule: a.Config.WebhookSchedule, RetryAfterCap: a.Config.WebhookRetryAfterCap,
 		},
