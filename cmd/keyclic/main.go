@@ -4,6 +4,7 @@
 //	keyclic worker   the Temporal worker
 //	keyclic migrate  create the database if needed and apply migrations
 //	keyclic dev      all of it in one process, with a Temporal dev server (UI on :8233)
+//	keyclic open311 keys create|list|revoke   the API keys of Open311 clients
 package main
 
 import (
@@ -25,7 +26,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: keyclic api|worker|migrate|dev")
+		fmt.Fprintln(os.Stderr, "usage: keyclic api|worker|migrate|dev|open311")
 		os.Exit(2)
 	}
 	cfg, err := config.FromEnv()
@@ -46,8 +47,10 @@ func main() {
 		err = run(ctx, cfg, false, true)
 	case "dev":
 		err = dev(ctx, cfg)
+	case "open311":
+		err = withStore(ctx, cfg, func(st *store.Store) error { return open311Keys(ctx, st, os.Args[2:], os.Stdout) })
 	default:
-		err = fmt.Errorf("unknown command %q: want api, worker, migrate or dev", os.Args[1])
+		err = fmt.Errorf("unknown command %q: want api, worker, migrate, dev or open311", os.Args[1])
 	}
 	if err != nil {
 		log.Error("keyclic stopped", "error", err)
@@ -65,6 +68,16 @@ func migrate(ctx context.Context, cfg config.Config) error {
 	}
 	defer st.Close()
 	return store.Migrate(ctx, st.Pool, cfg.Logger())
+}
+
+// withStore runs fn against the database (migrated first by `keyclic migrate`).
+func withStore(ctx context.Context, cfg config.Config, fn func(*store.Store) error) error {
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(st)
 }
 
 func run(ctx context.Context, cfg config.Config, serveHTTP, runWorker bool) error {
