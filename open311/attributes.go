@@ -15,7 +15,9 @@ import (
 
 // A service's attributes come from its business activity's metadata schema: the Swagger file's
 // {"properties": {name: {"type": ..., "enum": [...]}}}, with JSON Schema's "required" list and
-// optional "title" or "description". Values a request gives become the feedback's metadata.
+// optional "title" or "description". Values a request gives become the feedback's metadata,
+// whose values are strings (the Swagger file's Feedback.metadata): a number as written, a
+// boolean "true" or "false", a date in UTC, the choices of a list joined by commas.
 
 type metadataSchema struct {
 	Required []string `json:"required"`
@@ -35,8 +37,8 @@ type property struct {
 	schema propertySchema
 }
 
-// properties reads the schema's properties in the order the schema lists them (the order a
-// form shows them in); a schema that cannot be read has none.
+// properties reads the schema's properties by name (Postgres keeps a jsonb object's keys in its
+// own order, not the one they were written in); a schema that cannot be read has none.
 func properties(raw json.RawMessage) ([]property, []string) {
 	var top struct {
 		metadataSchema
@@ -64,6 +66,7 @@ func properties(raw json.RawMessage) ([]property, []string) {
 			out = append(out, property{name: name, schema: ps})
 		}
 	}
+	slices.SortFunc(out, func(a, b property) int { return strings.Compare(a.name, b.name) })
 	return out, top.Required
 }
 
@@ -183,15 +186,12 @@ func attributeValue(ps propertySchema, a AttributeValue) (any, string, []any) {
 		return nil, "", nil
 	}
 	if dt == "multivaluelist" {
-		out := make([]any, 0, len(given))
 		for _, g := range given {
-			e, ok := choice(ps.Items.Enum, values, g)
-			if !ok {
+			if !slices.ContainsFunc(values, func(v Value) bool { return v.Key == g }) {
 				return nil, domain.MsgInvalidChoice, []any{keys(values)}
 			}
-			out = append(out, e)
 		}
-		return out, "", nil
+		return strings.Join(given, ","), "", nil
 	}
 	if len(given) > 1 {
 		return nil, domain.MsgOpen311Repeated, nil
@@ -200,17 +200,15 @@ func attributeValue(ps propertySchema, a AttributeValue) (any, string, []any) {
 	switch dt {
 	case "singlevaluelist":
 		if ps.Type == "boolean" && len(ps.Enum) == 0 {
-			b, err := strconv.ParseBool(g)
-			if err != nil || (g != "true" && g != "false") {
+			if g != "true" && g != "false" {
 				return nil, domain.MsgInvalidChoice, []any{"true, false"}
 			}
-			return b, "", nil
+			return g, "", nil
 		}
-		e, ok := choice(ps.Enum, values, g)
-		if !ok {
+		if !slices.ContainsFunc(values, func(v Value) bool { return v.Key == g }) {
 			return nil, domain.MsgInvalidChoice, []any{keys(values)}
 		}
-		return e, "", nil
+		return g, "", nil
 	case "number":
 		f, err := strconv.ParseFloat(g, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
@@ -220,9 +218,9 @@ func attributeValue(ps propertySchema, a AttributeValue) (any, string, []any) {
 			if f != math.Trunc(f) || math.Abs(f) > 1<<53 {
 				return nil, domain.MsgInvalidInteger, nil
 			}
-			return int64(f), "", nil
+			return strconv.FormatInt(int64(f), 10), "", nil
 		}
-		return f, "", nil
+		return strconv.FormatFloat(f, 'f', -1, 64), "", nil
 	case "datetime":
 		for _, l := range dateLayouts {
 			if t, err := time.Parse(l, g); err == nil && t.Year() >= 1 && t.Year() <= 9999 {
@@ -232,16 +230,6 @@ func attributeValue(ps propertySchema, a AttributeValue) (any, string, []any) {
 		return nil, domain.MsgOpen311InvalidDate, nil
 	}
 	return g, "", nil
-}
-
-// choice finds the enum entry whose key is g, keeping the entry's JSON type.
-func choice(enum []any, values []Value, g string) (any, bool) {
-	for i, v := range values {
-		if v.Key == g {
-			return enum[i], true
-		}
-	}
-	return nil, false
 }
 
 func keys(values []Value) string {

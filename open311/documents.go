@@ -63,7 +63,29 @@ type ServiceDefinition struct {
 }
 
 func (d ServiceDefinition) jsonValue() any { d.Attributes = nonNil(d.Attributes); return d }
-func (d ServiceDefinition) xmlValue() any  { return d }
+
+// xmlValue leaves <values> out of an attribute that has none, as JSON does.
+func (d ServiceDefinition) xmlValue() any {
+	type xmlValues struct {
+		Items []Value `xml:"value"`
+	}
+	type xmlAttribute struct {
+		Attribute
+		Values *xmlValues `xml:"values,omitempty"`
+	}
+	attrs := make([]xmlAttribute, len(d.Attributes))
+	for i, a := range d.Attributes {
+		attrs[i] = xmlAttribute{Attribute: a}
+		if len(a.Values) > 0 {
+			attrs[i].Values = &xmlValues{Items: a.Values}
+		}
+	}
+	return struct {
+		XMLName     xml.Name       `xml:"service_definition"`
+		ServiceCode string         `xml:"service_code"`
+		Attributes  []xmlAttribute `xml:"attributes>attribute"`
+	}{ServiceCode: d.ServiceCode, Attributes: attrs}
+}
 
 // Attribute is a field of a service's requests beyond the specification's own.
 type Attribute struct {
@@ -74,7 +96,7 @@ type Attribute struct {
 	DatatypeDescription *string `xml:"datatype_description" json:"datatype_description"`
 	Order               int     `xml:"order" json:"order"`
 	Description         string  `xml:"description" json:"description"`
-	Values              []Value `xml:"values>value" json:"values,omitempty"`
+	Values              []Value `xml:"-" json:"values,omitempty"`
 }
 
 // Value is a choice of a list attribute.
