@@ -359,7 +359,7 @@ func (p *params) date(name string) (time.Time, bool) {
 // 1,000 requests by default).
 func (p *params) paging() (page, size int) {
 	page, size = 1, DefaultPageSize
-	if s := p.text("page", 16); s != "" {
+	if s := p.text("page", 64); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > domain.MaxPage {
 			p.vs.Add("page", domain.MsgOutOfRange, 1, domain.MaxPage)
@@ -367,7 +367,7 @@ func (p *params) paging() (page, size int) {
 			page = n
 		}
 	}
-	if s := p.text("page_size", 16); s != "" {
+	if s := p.text("page_size", 64); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > MaxPageSize {
 			p.vs.Add("page_size", domain.MsgOutOfRange, 1, MaxPageSize)
