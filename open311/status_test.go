@@ -59,7 +59,7 @@ func TestChanges(t *testing.T) {
 	if ch := Changes(f, []Checkpoint{cp(a, 0, domain.ReportNew, 0), cp(a, 1, domain.ReportAccepted, 0)}); len(ch) != 0 {
 		t.Fatalf("pro mode delivery: %v", ch)
 	}
-	if UpdateID(f, a, 1) == UpdateID(f, a, 2) || UpdateID(f, a, 1) != UpdateID(f, a, 1) {
+	if first := UpdateID(f, a, 1); first == UpdateID(f, a, 2) || first == UpdateID(f, b, 1) || first != UpdateID(f, a, 1) {
 		t.Fatal("update ids are not stable and distinct")
 	}
 }
