@@ -37,3 +37,14 @@ func TestEveryMessageIsTranslated(t *testing.T) {
 		t.Fatalf("found only %d message keys: the test no longer reads messages.go right", keys)
 	}
 }
+
+// A message quoting another renders both in one language.
+func TestMessageQuotingAMessage(t *testing.T) {
+	m := Msg(MsgOpen311NotCreated, Msg(MsgNoMatchingOrganization))
+	if got := m.In(English); got != "The request was not created: No organization handles this location." {
+		t.Errorf("English: %q", got)
+	}
+	if got := m.In(French); got != "La demande n'a pas été créée : Aucune organisation ne prend en charge ce lieu." {
+		t.Errorf("French: %q", got)
+	}
+}
