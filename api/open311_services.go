@@ -14,7 +14,7 @@ import (
 )
 
 // open311Changeset is when the Open311 endpoints last changed (discovery's changeset).
-var open311Changeset = time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+var open311Changeset = time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
 
 const (
 	georeportV2 = "http://wiki.open311.org/GeoReport_v2"
