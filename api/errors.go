@@ -38,6 +38,7 @@ var statusOf = map[domain.Kind]int{
 	domain.KindUnavailable:     http.StatusServiceUnavailable,
 	domain.KindTooManyRequests: http.StatusTooManyRequests,
 	domain.KindTimeout:         http.StatusRequestTimeout,
+	domain.KindUnprocessable:   http.StatusUnprocessableEntity,
 	domain.KindInternal:        http.StatusInternalServerError,
 }
 

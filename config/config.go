@@ -68,6 +68,12 @@ type Config struct {
 
 	ReviewRequestTTL time.Duration // REVIEW_REQUEST_TTL: how long a review request waits for its answer before it expires
 
+	IdempotencyKeyRetention time.Duration // IDEMPOTENCY_KEY_RETENTION: how long an Idempotency-Key and its answer are kept
+	// FAULT_PAUSE_BEFORE_ANSWER: fault tests only, never in production: how long a request with
+	// an Idempotency-Key waits between its effect and its answer, so that a test can kill the API
+	// then (0, the default: no wait).
+	FaultPauseBeforeAnswer time.Duration
+
 	OutboxDispatch bool // OUTBOX_DISPATCH: run the outbox dispatcher in this worker
 
 	DataDir   string // KEYCLIC_DATA_DIR: development files (generated JWT key, Temporal's SQLite file)
@@ -125,6 +131,9 @@ func FromEnv() (Config, error) {
 		ImageDecodeMemory: int64(r.integer("IMAGE_DECODE_MEMORY", domain.DefaultImageDecodeMemory)),
 
 		ReviewRequestTTL: r.duration("REVIEW_REQUEST_TTL", 30*24*time.Hour),
+
+		IdempotencyKeyRetention: r.duration("IDEMPOTENCY_KEY_RETENTION", 24*time.Hour),
+		FaultPauseBeforeAnswer:  r.duration("FAULT_PAUSE_BEFORE_ANSWER", 0),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("LOG_LEVEL: %w", err))

@@ -179,6 +179,9 @@ const (
 	MsgNotAnalyst                      = "not_analyst"
 	MsgChartNoCategory                 = "chart.noCategory"
 	MsgChartNoPlace                    = "chart.noPlace"
+	MsgIdempotencyKeyInvalid           = "idempotencyKey.invalid"
+	MsgIdempotencyKeyReused            = "idempotencyKey.reused"
+	MsgIdempotencyKeyBusy              = "idempotencyKey.busy"
 )
 
 type text struct{ fr, en string }
@@ -315,4 +318,7 @@ var catalog = map[string]text{
 	MsgNotAnalyst:                      {"Réservé aux administrateurs et aux membres ayant le rôle Analytics de l'organisation.", "Only the organization's administrators and members with the Analytics role may do this."},
 	MsgChartNoCategory:                 {"Sans catégorie", "No category"},
 	MsgChartNoPlace:                    {"Sans lieu", "No place"},
+	MsgIdempotencyKeyInvalid:           {"Une clé d'idempotence a de 1 à %v caractères ASCII visibles, sans espace.", "An idempotency key has 1 to %v visible ASCII characters, without spaces."},
+	MsgIdempotencyKeyReused:            {"Cette clé d'idempotence a déjà servi pour une autre requête : utilisez une nouvelle clé.", "This idempotency key was already used for another request: use a new key."},
+	MsgIdempotencyKeyBusy:              {"Une requête avec cette clé d'idempotence est en cours : réessayez dans un instant.", "A request with this idempotency key is in progress: try again in a moment."},
 }

@@ -99,7 +99,9 @@ func (a *App) APISettings() api.Settings {
 			ReadHeader: a.Config.HTTPReadHeaderTimeout, Body: a.Config.HTTPBodyTimeout,
 			Write: a.Config.HTTPWriteTimeout, Idle: a.Config.HTTPIdleTimeout,
 		},
-		Images: a.Images,
+		Images:                 a.Images,
+		IdempotencyRetention:   a.Config.IdempotencyKeyRetention,
+		FaultPauseBeforeAnswer: a.Config.FaultPauseBeforeAnswer,
 		Webhooks: api.WebhookSettings{
 			AllowInternal: a.Config.WebhookAllowInternal, Schedule: a.Config.WebhookSchedule, RetryAfterCap: a.Config.WebhookRetryAfterCap,
 		},
