@@ -2,11 +2,13 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -45,7 +47,7 @@ type pointData struct {
 // parse validates the body into a feedback draft; references are checked against the store.
 func (s *Server) parseFeedback(c *gin.Context, in feedbackData) (domain.Feedback, error) {
 	var vs domain.Violations
-	f := domain.Feedback{ID: uuid.New(), ApplicationID: appOf(c).ID, ReporterID: callerOf(c), State: domain.FeedbackNew, Public: false}
+	f := domain.Feedback{ID: newID(c, "feedback"), ApplicationID: appOf(c).ID, ReporterID: callerOf(c), State: domain.FeedbackNew, Public: false}
 	switch {
 	case in.Geo == nil || in.Geo.Point == nil:
 		vs.Add("geo.point", domain.MsgNotBlank)
@@ -130,33 +132,58 @@ func (s *Server) postIssue(c *gin.Context) {
 }
 
 // processFeedback runs (or re-runs) matching through update-with-start on feedback/<id> and
-// answers with the feedback, or with the reason it failed.
+// answers with the feedback, or with the reason it failed. A new feedback's workflow is started
+// once only (a second start of its id is refused), a FAILED one's again by a new run.
+//
+// Like update, it sends its update with an id fixed for the request (derived from its
+// Idempotency-Key when it has one) and sends it again when Temporal aborts it or is briefly
+// away: the outcome is the first one's.
 func (s *Server) processFeedback(c *gin.Context, f domain.Feedback, status int) {
-	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       workflows.FeedbackWorkflowID(f.ID),
-		TaskQueue:                s.settings.TaskQueue,
-		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		// A FAILED feedback is processed again by a new run of the same workflow id.
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		StaticSummary:         "Feedback " + f.ID.String(),
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.SAApplication.ValueSet(f.ApplicationID.String()),
-			workflows.SAState.ValueSet(string(f.State)),
-			workflows.SAFeedback.ValueSet(f.ID.String()),
-		),
-	}, workflows.FeedbackWorkflowName, workflows.FeedbackInput{Feedback: f, Settings: s.settings.Operations})
-	h, err := s.temporal.UpdateWithStartWorkflow(c, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName:   workflows.UpdateProcessFeedback,
-			Args:         []any{workflows.ProcessFeedbackRequest{}},
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
-	var res workflows.FeedbackResult
-	if err == nil {
-		err = h.Get(c, &res)
+	wf := workflows.FeedbackWorkflowID(f.ID)
+	reuse := enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE
+	if f.State == domain.FeedbackFailed {
+		reuse = enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
 	}
+	id := updateID(c, wf, workflows.UpdateProcessFeedback)
+	var res workflows.FeedbackResult
+	err := s.resend(c, wf, workflows.UpdateProcessFeedback, func() error {
+		start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+			ID:                       wf,
+			TaskQueue:                s.settings.TaskQueue,
+			WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+			WorkflowIDReusePolicy:    reuse,
+			StaticSummary:            "Feedback " + f.ID.String(),
+			TypedSearchAttributes: temporal.NewSearchAttributes(
+				workflows.SAApplication.ValueSet(f.ApplicationID.String()),
+				workflows.SAState.ValueSet(string(f.State)),
+				workflows.SAFeedback.ValueSet(f.ID.String()),
+			),
+		}, workflows.FeedbackWorkflowName, workflows.FeedbackInput{Feedback: f, Settings: s.settings.Operations})
+		h, err := s.temporal.UpdateWithStartWorkflow(c, client.UpdateWithStartWorkflowOptions{
+			StartWorkflowOperation: start,
+			UpdateOptions: client.UpdateWorkflowOptions{
+				UpdateID:     id,
+				UpdateName:   workflows.UpdateProcessFeedback,
+				Args:         []any{workflows.ProcessFeedbackRequest{}},
+				WaitForStage: client.WorkflowUpdateStageCompleted,
+			},
+		})
+		if err == nil {
+			err = h.Get(c, &res)
+		}
+		return err
+	})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		// A new feedback's workflow has ended already: an earlier attempt of this request (same
+		// Idempotency-Key, an API that died before answering) ran it, and its result is the outcome.
+		err = s.temporal.GetWorkflow(c, wf, "").Get(c, &res)
+	}
+	s.answerFeedback(c, f, status, res, err)
+}
+
+// answerFeedback answers with the outcome of a feedback's processing.
+func (s *Server) answerFeedback(c *gin.Context, f domain.Feedback, status int, res workflows.FeedbackResult, err error) {
 	if err == nil {
 		if err = res.Failure(); err != nil {
 			// The feedback exists (FAILED): tell the client where, so it can ask to process it again.
@@ -252,6 +279,13 @@ func (s *Server) transitionFeedback(c *gin.Context) {
 	}
 	if f.ReporterID != callerOf(c) {
 		s.fail(c, domain.Forbidden())
+		return
+	}
+	wf := workflows.FeedbackWorkflowID(f.ID)
+	var res workflows.FeedbackResult
+	if s.earlierOutcome(c, wf, workflows.UpdateProcessFeedback, &res) {
+		// An earlier attempt of this request processed it: that is the outcome.
+		s.answerFeedback(c, f, http.StatusOK, res, nil)
 		return
 	}
 	if _, err := domain.FeedbackClientMachine.Next(f.State, name); err != nil {
