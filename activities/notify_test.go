@@ -69,10 +69,10 @@ func newNotifyFixture(t *testing.T) *notifyFixture {
 	if err := st.InsertFeedback(f.ctx, f.feedback, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.AddContribution(f.ctx, f.feedback.ID, f.supporter.ID, time.Now()); err != nil {
+	if _, err := st.AddContribution(f.ctx, uuid.Nil, f.feedback.ID, f.supporter.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.AddFeedbackComment(f.ctx, f.feedback.ID, f.commenter.ID, "Pareil devant chez moi", time.Now()); err != nil {
+	if _, err := st.AddFeedbackComment(f.ctx, uuid.Nil, f.feedback.ID, f.commenter.ID, "Pareil devant chez moi", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return f

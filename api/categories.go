@@ -84,10 +84,14 @@ func (s *Server) createCategory(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	id := newID(c, "category")
 	cat, err := s.store.CreateCategory(c, domain.Category{
-		ID: uuid.New(), OrganizationID: o.ID, Name: *trimmed(in.Name), Color: *trimmed(in.Color), Icon: *trimmed(in.Icon),
+		ID: id, OrganizationID: o.ID, Name: *trimmed(in.Name), Color: *trimmed(in.Color), Icon: *trimmed(in.Icon),
 		IdentificationNumber: deref(trimmed(in.IdentificationNumber)),
 	})
+	if store.IsDuplicateID(err) { // made by an earlier attempt of this request
+		cat, err = s.store.Category(c, o.ApplicationID, id)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -139,9 +139,11 @@ func (s *Server) postFeedbackComment(c *gin.Context) {
 		return
 	}
 	actor := callerOf(c)
-	notice := domain.Notice{Action: domain.ActionFeedbackCommented, Key: "feedback-comment/" + uuid.NewString(),
+	id := newID(c, "comment")
+	notice := domain.Notice{Action: domain.ActionFeedbackCommented, Key: "feedback-comment/" + id.String(),
 		ActorID: &actor, FeedbackID: &f.ID, Text: text}
-	if _, err := s.store.AddFeedbackComment(c, f.ID, actor, text, s.now(), notice); err != nil {
+	// An id made by an earlier attempt of this request means the comment is there.
+	if _, err := s.store.AddFeedbackComment(c, id, f.ID, actor, text, s.now(), notice); err != nil && !store.IsDuplicateID(err) {
 		s.fail(c, err)
 		return
 	}
@@ -174,9 +176,11 @@ func (s *Server) postOperationComment(c *gin.Context) {
 		return
 	}
 	actor := callerOf(c)
-	notice := domain.Notice{Action: domain.ActionOperationCommented, Key: "operation-comment/" + uuid.NewString(),
+	id := newID(c, "comment")
+	notice := domain.Notice{Action: domain.ActionOperationCommented, Key: "operation-comment/" + id.String(),
 		ActorID: &actor, OperationID: &o.ID, Text: text}
-	if _, err := s.store.AddOperationComment(c, o.ID, actor, text, s.now(), notice); err != nil {
+	// An id made by an earlier attempt of this request means the comment is there.
+	if _, err := s.store.AddOperationComment(c, id, o.ID, actor, text, s.now(), notice); err != nil && !store.IsDuplicateID(err) {
 		s.fail(c, err)
 		return
 	}

@@ -26,7 +26,7 @@ func (s *Server) postContribution(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if _, err := s.store.AddContribution(c, f.ID, callerOf(c), s.now()); err != nil {
+	if _, err := s.store.AddContribution(c, newID(c, "contribution"), f.ID, callerOf(c), s.now()); err != nil {
 		s.fail(c, err)
 		return
 	}

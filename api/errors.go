@@ -1,16 +1,11 @@
 package api
 
 import (
-	"context"
-	"errors"
 	"math"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/jackc/pgx/v5/pgconn"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/internal/failure"
@@ -43,11 +38,13 @@ var statusOf = map[domain.Kind]int{
 	domain.KindUnavailable:     http.StatusServiceUnavailable,
 	domain.KindTooManyRequests: http.StatusTooManyRequests,
 	domain.KindTimeout:         http.StatusRequestTimeout,
+	domain.KindUnprocessable:   http.StatusUnprocessableEntity,
 	domain.KindInternal:        http.StatusInternalServerError,
 }
 
 // classify turns any error into a domain error: domain errors pass through, Temporal failures
-// carrying one are unwrapped, an unreachable dependency is "unavailable", the rest is internal.
+// carrying one are unwrapped, a dependency that is away is "unavailable" (503 with Retry-After),
+// the rest is internal.
 func classify(err error) *domain.Error {
 	if de, ok := domain.AsError(err); ok {
 		return de
@@ -58,13 +55,8 @@ func classify(err error) *domain.Error {
 	if store.IsDataException(err) { // a value the input checks let through, refused by Postgres
 		return &domain.Error{Kind: domain.KindInvalid, Msg: domain.Msg(domain.MsgInvalidValue)}
 	}
-	var unavailable *serviceerror.Unavailable
-	var deadline *serviceerror.DeadlineExceeded
-	var updateTimeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
-	var dbDown *pgconn.ConnectError
-	if errors.As(err, &unavailable) || errors.As(err, &deadline) || errors.Is(err, context.DeadlineExceeded) ||
-		errors.As(err, &updateTimeout) || errors.As(err, &dbDown) {
-		return &domain.Error{Kind: domain.KindUnavailable, Msg: domain.Msg(domain.MsgUnavailable)}
+	if dependencyAway(err) {
+		return &domain.Error{Kind: domain.KindUnavailable, Msg: domain.Msg(domain.MsgUnavailable), RetryAfter: unavailableRetryAfter}
 	}
 	return &domain.Error{Kind: domain.KindInternal, Msg: domain.Msg(domain.MsgInternal)}
 }
@@ -80,8 +72,12 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if status >= 500 {
 		s.log.ErrorContext(c.Request.Context(), "request failed", "method", c.Request.Method, "route", c.FullPath(), "error", err)
 	}
-	if de.RetryAfter > 0 {
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(de.RetryAfter.Seconds()))))
+	retryAfter := de.RetryAfter
+	if retryAfter <= 0 && status == http.StatusServiceUnavailable {
+		retryAfter = unavailableRetryAfter // every 503 says when to come back
+	}
+	if retryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(retryAfter.Seconds()))))
 	}
 	if isOpen311(c) { // the specification's errors, in the format the path asks for
 		failOpen311(c, de, status)

@@ -1,15 +1,18 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/workflows"
 )
 
@@ -78,10 +81,18 @@ func (s *Server) createExport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	e, err := s.store.CreateExport(c, domain.Export{
-		ID: uuid.New(), OrganizationID: o.ID, RequesterID: callerOf(c), Language: langOf(c), CreatedAt: s.now(),
+	draft := domain.Export{
+		ID: newID(c, "export"), OrganizationID: o.ID, RequesterID: callerOf(c), Language: langOf(c), CreatedAt: s.now(),
 		Filters: domain.ExportFilters{States: states, Place: place, Category: category, After: p.After, Before: p.Before, Desc: p.Desc},
-	})
+	}
+	e, err := s.store.CreateExport(c, draft)
+	if store.IsDuplicateID(err) { // made by an earlier attempt of this request
+		if e, err = s.store.Export(c, o.ID, draft.ID); err == nil && e.State == domain.ExportFailed {
+			// Its workflow could not start: this attempt is a new export.
+			draft.ID = uuid.New()
+			e, err = s.store.CreateExport(c, draft)
+		}
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -98,6 +109,10 @@ func (s *Server) createExport(c *gin.Context) {
 			workflows.SAState.ValueSet(string(domain.ExportPending)),
 		),
 	}, workflows.ExportWorkflowName, workflows.ExportInput{ExportID: e.ID, OrganizationID: o.ID, Retention: s.settings.ExportRetention})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		err = nil // started by an earlier attempt of this request
+	}
 	if err != nil {
 		// No workflow will ever build it: it must not stay PENDING.
 		if ferr := s.store.FailExport(c, e.ID, "workflow not started: "+err.Error(), s.now()); ferr != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
 )
 
 func (s *Server) feedbackImageRoutes(g *gin.RouterGroup) {
@@ -53,7 +54,9 @@ func (s *Server) postFeedbackImage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if _, err := s.store.AddFeedbackImage(c, f.ID, img, s.now(), notices...); err != nil {
+	img.ID = newID(c, "image")
+	// An id made by an earlier attempt of this request means the image is there.
+	if _, err := s.store.AddFeedbackImage(c, f.ID, img, s.now(), notices...); err != nil && !store.IsDuplicateID(err) {
 		s.fail(c, err)
 		return
 	}
@@ -81,7 +84,7 @@ func (s *Server) documentAdded(c *gin.Context, feedbackID uuid.UUID) ([]domain.N
 	actor := callerOf(c)
 	out := make([]domain.Notice, len(reports))
 	for i, r := range reports {
-		out[i] = domain.Notice{Action: domain.ActionDocumentAdded, Key: "document/" + uuid.NewString(), ActorID: &actor, ReportID: &r}
+		out[i] = domain.Notice{Action: domain.ActionDocumentAdded, Key: "document/" + newID(c, "document "+r.String()).String(), ActorID: &actor, ReportID: &r}
 	}
 	return out, nil
 }

@@ -1,13 +1,14 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -46,7 +47,7 @@ type pointData struct {
 // parse validates the body into a feedback draft; references are checked against the store.
 func (s *Server) parseFeedback(c *gin.Context, in feedbackData) (domain.Feedback, error) {
 	var vs domain.Violations
-	f := domain.Feedback{ID: uuid.New(), ApplicationID: appOf(c).ID, ReporterID: callerOf(c), State: domain.FeedbackNew, Public: false}
+	f := domain.Feedback{ID: newID(c, "feedback"), ApplicationID: appOf(c).ID, ReporterID: callerOf(c), State: domain.FeedbackNew, Public: false}
 	switch {
 	case in.Geo == nil || in.Geo.Point == nil:
 		vs.Add("geo.point", domain.MsgNotBlank)
@@ -133,9 +134,15 @@ func (s *Server) postIssue(c *gin.Context) {
 // processFeedback runs (or re-runs) matching through update-with-start on feedback/<id> and
 // answers with the feedback, or with the reason it failed.
 func (s *Server) processFeedback(c *gin.Context, f domain.Feedback, status int) {
-	h, err := s.runFeedback(c, f, client.WorkflowUpdateStageCompleted)
+	var res workflows.FeedbackResult
+	err := s.runFeedback(c, f, client.WorkflowUpdateStageCompleted, func(h client.WorkflowUpdateHandle) error { return h.Get(c, &res) })
+	if alreadyRan(err) {
+		// A new feedback's workflow has ended already: an earlier attempt of this request (same
+		// Idempotency-Key, an API that died before answering) ran it, and its result is the outcome.
+		err = s.temporal.GetWorkflow(c, workflows.FeedbackWorkflowID(f.ID), "").Get(c, &res)
+	}
 	if err == nil {
-		_, err = feedbackOutcome(c, h, f)
+		err = feedbackFailure(res, f)
 	}
 	if err != nil {
 		s.fail(c, err)
@@ -145,45 +152,62 @@ func (s *Server) processFeedback(c *gin.Context, f domain.Feedback, status int) 
 }
 
 // runFeedback starts feedback/<id> (or a new run of a FAILED one) with the update that waits for
-// matching's outcome, and returns once the update reached the stage: Completed when the caller
-// answers with the outcome, Accepted when it may answer before matching is decided.
-func (s *Server) runFeedback(ctx context.Context, f domain.Feedback, stage client.WorkflowUpdateStage) (client.WorkflowUpdateHandle, error) {
-	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       workflows.FeedbackWorkflowID(f.ID),
-		TaskQueue:                s.settings.TaskQueue,
-		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		// A FAILED feedback is processed again by a new run of the same workflow id.
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		StaticSummary:         "Feedback " + f.ID.String(),
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.SAApplication.ValueSet(f.ApplicationID.String()),
-			workflows.SAState.ValueSet(string(f.State)),
-			workflows.SAFeedback.ValueSet(f.ID.String()),
-		),
-	}, workflows.FeedbackWorkflowName, workflows.FeedbackInput{Feedback: f, Settings: s.settings.Operations})
-	return s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName:   workflows.UpdateProcessFeedback,
-			Args:         []any{workflows.ProcessFeedbackRequest{}},
-			WaitForStage: stage,
-		},
+// matching's outcome, until the update reaches stage, then calls then with its handle (Completed
+// when the caller answers with the outcome, Accepted when it may answer before matching is
+// decided). A new feedback's workflow is started once only (a second start of its id is refused:
+// see alreadyRan). Like update, it sends its update with an id fixed for the request (derived
+// from its Idempotency-Key when it has one) and sends it again, then included, when Temporal
+// aborts it or is briefly away: the outcome is the first one's.
+func (s *Server) runFeedback(c *gin.Context, f domain.Feedback, stage client.WorkflowUpdateStage, then func(client.WorkflowUpdateHandle) error) error {
+	wf := workflows.FeedbackWorkflowID(f.ID)
+	reuse := enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE
+	if f.State == domain.FeedbackFailed {
+		reuse = enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
+	}
+	id := updateID(c, wf, workflows.UpdateProcessFeedback)
+	return s.resend(c, wf, workflows.UpdateProcessFeedback, func() error {
+		start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+			ID:                       wf,
+			TaskQueue:                s.settings.TaskQueue,
+			WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+			WorkflowIDReusePolicy:    reuse,
+			StaticSummary:            "Feedback " + f.ID.String(),
+			TypedSearchAttributes: temporal.NewSearchAttributes(
+				workflows.SAApplication.ValueSet(f.ApplicationID.String()),
+				workflows.SAState.ValueSet(string(f.State)),
+				workflows.SAFeedback.ValueSet(f.ID.String()),
+			),
+		}, workflows.FeedbackWorkflowName, workflows.FeedbackInput{Feedback: f, Settings: s.settings.Operations})
+		h, err := s.temporal.UpdateWithStartWorkflow(c, client.UpdateWithStartWorkflowOptions{
+			StartWorkflowOperation: start,
+			UpdateOptions: client.UpdateWorkflowOptions{
+				UpdateID:     id,
+				UpdateName:   workflows.UpdateProcessFeedback,
+				Args:         []any{workflows.ProcessFeedbackRequest{}},
+				WaitForStage: stage,
+			},
+		})
+		if err != nil {
+			return err
+		}
+		return then(h)
 	})
 }
 
-// feedbackOutcome waits for matching's outcome: the feedback's reports, or why it FAILED (a
-// domain error linking the feedback, which its reporter can ask to process again).
-func feedbackOutcome(ctx context.Context, h client.WorkflowUpdateHandle, f domain.Feedback) (workflows.FeedbackResult, error) {
-	var res workflows.FeedbackResult
-	if err := h.Get(ctx, &res); err != nil {
-		return res, err
-	}
-	if err := res.Failure(); err != nil {
-		// The feedback exists (FAILED): tell the client where, so it can ask to process it again.
+// alreadyRan reports whether runFeedback found the new feedback's workflow started and ended.
+func alreadyRan(err error) bool {
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	return errors.As(err, &started)
+}
+
+// feedbackFailure is why matching FAILED, as a domain error linking the feedback (which its
+// reporter can ask to process again), or nil when it succeeded.
+func feedbackFailure(res workflows.FeedbackResult, f domain.Feedback) error {
+	err := res.Failure()
+	if err != nil {
 		err.(*domain.Error).Links = map[string]string{"feedback": "/feedbacks/" + f.ID.String()}
-		return res, err
 	}
-	return res, nil
+	return err
 }
 
 // visibleFeedback loads the feedback in the path if the caller may see it (else 404).
@@ -268,6 +292,17 @@ func (s *Server) transitionFeedback(c *gin.Context) {
 	}
 	if f.ReporterID != callerOf(c) {
 		s.fail(c, domain.Forbidden())
+		return
+	}
+	wf := workflows.FeedbackWorkflowID(f.ID)
+	var res workflows.FeedbackResult
+	if s.earlierOutcome(c, wf, workflows.UpdateProcessFeedback, &res) {
+		// An earlier attempt of this request processed it: that is the outcome.
+		if err := feedbackFailure(res, f); err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.respondFeedback(c, http.StatusOK, f.ApplicationID, f.ID)
 		return
 	}
 	if _, err := domain.FeedbackClientMachine.Next(f.State, name); err != nil {

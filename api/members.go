@@ -99,7 +99,13 @@ func (s *Server) addMember(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	m, err := s.store.AddMember(c, o.ID, personID)
+	id := newID(c, "member")
+	m, err := s.store.AddMember(c, id, o.ID, personID)
+	if err != nil && resumed(c) { // "already a member": made so by an earlier attempt of this request?
+		if prev, perr := s.store.MemberOf(c, o.ID, personID); perr == nil && prev.ID == id {
+			m, err = prev, nil
+		}
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -202,7 +202,7 @@ func (s *Server) addDevice(c *gin.Context) {
 		return
 	}
 	app := appOf(c).ID
-	d, err := s.store.AddDevice(c, store.Device{ID: uuid.New(), PersonID: person, ApplicationID: &app,
+	d, err := s.store.AddDevice(c, store.Device{ID: newID(c, "device"), PersonID: person, ApplicationID: &app,
 		Token: strings.TrimSpace(*in.Token), Platform: deref(trimmed(in.Platform))})
 	if err != nil {
 		s.fail(c, err)

@@ -15,6 +15,7 @@ import (
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/open311"
 	"github.com/keyclic/keyclic/store"
+	"github.com/keyclic/keyclic/workflows"
 )
 
 // maxOpen311Form bounds a POST requests body: its longest values are a 4,000-character
@@ -137,8 +138,9 @@ func (s *Server) open311PostRequest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	h, err := s.runFeedback(c, f, client.WorkflowUpdateStageAccepted)
-	if err != nil {
+	var h client.WorkflowUpdateHandle
+	err = s.runFeedback(c, f, client.WorkflowUpdateStageAccepted, func(x client.WorkflowUpdateHandle) error { h = x; return nil })
+	if err != nil && !alreadyRan(err) {
 		// Nothing started: the request leaves nothing behind.
 		_ = s.store.DeleteOpen311Request(context.WithoutCancel(c), f.ID)
 		s.fail(c, err)
@@ -146,7 +148,15 @@ func (s *Server) open311PostRequest(c *gin.Context) {
 	}
 	wait, cancel := context.WithTimeout(c, s.settings.Open311.PostWait)
 	defer cancel()
-	_, err = feedbackOutcome(wait, h, f)
+	var res workflows.FeedbackResult
+	if h != nil {
+		err = h.Get(wait, &res)
+	} else { // an earlier attempt of this request (same Idempotency-Key) ran it
+		err = s.temporal.GetWorkflow(wait, workflows.FeedbackWorkflowID(f.ID), "").Get(wait, &res)
+	}
+	if err == nil {
+		err = feedbackFailure(res, f)
+	}
 	if err != nil && c.Err() == nil && wait.Err() != nil && classify(err).Kind == domain.KindUnavailable {
 		// Matching goes on in the workflow; the token tells the request's id once it is known.
 		s.open311Answer(c, http.StatusAccepted, open311.Created{

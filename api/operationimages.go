@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
 )
 
 func (s *Server) operationImageRoutes(g *gin.RouterGroup) {
@@ -50,8 +51,10 @@ func (s *Server) postOperationImage(c *gin.Context) {
 		return
 	}
 	actor := callerOf(c)
-	notice := domain.Notice{Action: domain.ActionDocumentAdded, Key: "document/" + uuid.NewString(), ActorID: &actor, ReportID: &o.ReportID}
-	if _, err := s.store.AddOperationImage(c, o.ID, actor, img, s.now(), notice); err != nil {
+	notice := domain.Notice{Action: domain.ActionDocumentAdded, Key: "document/" + newID(c, "document").String(), ActorID: &actor, ReportID: &o.ReportID}
+	img.ID = newID(c, "image")
+	// An id made by an earlier attempt of this request means the image is there.
+	if _, err := s.store.AddOperationImage(c, o.ID, actor, img, s.now(), notice); err != nil && !store.IsDuplicateID(err) {
 		s.fail(c, err)
 		return
 	}

@@ -193,7 +193,7 @@ func (s *Server) createOperation(c *gin.Context) {
 		return
 	}
 	op := domain.Operation{
-		ID: uuid.New(), ReportID: r.ID, OrganizationID: r.Treating(), CreatedBy: callerOf(c),
+		ID: newID(c, "operation"), ReportID: r.ID, OrganizationID: r.Treating(), CreatedBy: callerOf(c),
 		Name: deref(trimmed(in.Name)), Description: deref(in.Description), IdentificationNumber: deref(trimmed(in.IdentificationNumber)),
 		StartDate: start, Duration: in.Duration,
 	}

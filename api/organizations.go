@@ -117,11 +117,15 @@ func (s *Server) createOrganization(c *gin.Context) {
 		return
 	}
 	app := appOf(c)
+	id := newID(c, "organization")
 	o, err := s.store.CreateOrganization(c, domain.Organization{
-		ID: uuid.New(), ApplicationID: app.ID, BusinessActivityID: ba, Name: *trimmed(in.Name),
+		ID: id, ApplicationID: app.ID, BusinessActivityID: ba, Name: *trimmed(in.Name),
 		AlternateName: deref(trimmed(in.AlternateName)), Description: deref(in.Description),
 		BillingEmailAddress: deref(trimmed(in.BillingEmailAddress)), NotificationEmailAddress: deref(trimmed(in.NotificationEmailAddress)),
 	}, logo, callerOf(c))
+	if store.IsDuplicateID(err) { // made by an earlier attempt of this request
+		o, err = s.store.Organization(c, app.ID, id)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

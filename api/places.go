@@ -170,10 +170,14 @@ func (s *Server) createPlace(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	id := newID(c, "place")
 	p, err := s.store.CreatePlace(c, domain.Place{
-		ID: uuid.New(), OrganizationID: o.ID, Name: *trimmed(in.Name), BranchCode: deref(trimmed(in.BranchCode)),
+		ID: id, OrganizationID: o.ID, Name: *trimmed(in.Name), BranchCode: deref(trimmed(in.BranchCode)),
 		Polygon: poly, Elevation: in.Elevation,
 	})
+	if store.IsDuplicateID(err) { // made by an earlier attempt of this request
+		p, err = s.store.Place(c, o.ApplicationID, id)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

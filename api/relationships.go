@@ -56,7 +56,11 @@ func (s *Server) addPartner(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.store.AddPartner(c, o.ID, partner.ID); err != nil {
+	err = s.store.AddPartner(c, o.ID, partner.ID)
+	if resumed(c) && isViolation(err, domain.MsgAlreadyPartner) {
+		err = nil // made a partner by an earlier attempt of this request
+	}
+	if err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -330,6 +330,11 @@ func (s *Server) delegateReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	var out workflows.ReportState
+	if s.earlierOutcome(c, workflows.ReportWorkflowID(r.ID), workflows.UpdateReportDelegate, &out) {
+		s.respondReport(c, http.StatusOK, r.ID) // delegated by an earlier attempt of this request
+		return
+	}
 	if r.Treating() != from.ID {
 		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotTreating)})
 		return
@@ -347,7 +352,6 @@ func (s *Server) delegateReport(c *gin.Context) {
 		s.fail(c, domain.Invalid("organization", domain.MsgNotPartner))
 		return
 	}
-	var out workflows.ReportState
 	if err := s.update(c, workflows.ReportWorkflowID(r.ID), workflows.UpdateReportDelegate,
 		workflows.DelegateRequest{OrganizationID: toID, ActorID: callerOf(c)}, &out); err != nil {
 		s.fail(c, err)

@@ -158,13 +158,17 @@ func (s *Server) postReview(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	var out domain.Review
+	if s.earlierOutcome(c, workflows.ReviewRequestWorkflowID(rr.ID), workflows.UpdateReview, &out) {
+		hal(c, http.StatusOK, renderReview(out)) // answered by an earlier attempt of this request
+		return
+	}
 	if err := answerable(rr, s.now()); err != nil {
 		s.fail(c, err)
 		return
 	}
-	var out domain.Review
 	err = s.update(c, workflows.ReviewRequestWorkflowID(rr.ID), workflows.UpdateReview,
-		workflows.ReviewAnswer{ReviewID: uuid.New(), AuthorID: callerOf(c), Rating: rating, Body: body}, &out)
+		workflows.ReviewAnswer{ReviewID: newID(c, "review"), AuthorID: callerOf(c), Rating: rating, Body: body}, &out)
 	if de, ok := domain.AsError(err); ok && de.Msg.Key == domain.MsgLifecycleOver {
 		// The workflow ended meanwhile: say why, as the request now is.
 		if now, rerr := s.store.ReviewRequest(c, rr.ApplicationID, rr.ID); rerr == nil {

@@ -55,10 +55,15 @@ func (s *Server) register(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	id := uuid.New()
+	id := newID(c, "person")
 	p, err := s.store.CreatePerson(c, domain.Person{
 		ID: id, Email: domain.NormalizeEmail(*in.Email), PasswordHash: string(hash), Language: langOf(c),
 	}, domain.Notice{Action: domain.ActionUserRegistered, Key: "registered/" + id.String(), PersonID: &id})
+	if err != nil && resumed(c) { // "email taken": by an earlier attempt of this request?
+		if prev, perr := s.store.Person(c, id); perr == nil {
+			p, err = prev, nil
+		}
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -235,15 +240,28 @@ func (s *Server) passwordChangeRequest(c *gin.Context) {
 	// One email per throttle period at most: repeated requests must not flood someone's
 	// mailbox. The request is recorded only if it takes the person's throttle slot, atomically;
 	// the answer is the same either way, so nothing is revealed.
-	reset := store.PasswordReset{ID: uuid.New(), PersonID: p.ID, ExpiresAt: s.now().Add(s.settings.PasswordResetTTL)}
-	recorded, err := s.store.StartPasswordReset(c, reset, s.settings.PasswordResetThrottle)
+	reset := store.PasswordReset{ID: newID(c, "password reset"), PersonID: p.ID, ExpiresAt: s.now().Add(s.settings.PasswordResetTTL)}
+	prev, found, err := s.earlierReset(c, reset.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if !recorded {
-		c.Status(http.StatusNoContent)
-		return
+	switch {
+	case found && prev.State == store.ResetPending:
+		reset = prev // recorded by an earlier attempt of this request, which may not have started its workflow
+	case found:
+		reset.ID = uuid.New() // given back by an earlier attempt, or used since: this one is a new request
+		fallthrough
+	default:
+		recorded, err := s.store.StartPasswordReset(c, reset, s.settings.PasswordResetThrottle)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if !recorded {
+			c.Status(http.StatusNoContent)
+			return
+		}
 	}
 	_, err = s.temporal.ExecuteWorkflow(c, client.StartWorkflowOptions{
 		ID:                       workflows.PasswordResetWorkflowID(reset.ID),
@@ -254,6 +272,10 @@ func (s *Server) passwordChangeRequest(c *gin.Context) {
 	}, workflows.PasswordResetWorkflowName, workflows.PasswordResetInput{
 		RequestID: reset.ID, PersonID: p.ID, ApplicationID: appID, Language: langOf(c), TTL: s.settings.PasswordResetTTL,
 	})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		err = nil // started by an earlier attempt of this request: its email is on its way
+	}
 	if err != nil {
 		// No email is known to be on its way: the request gives its slot back, so that the
 		// next one sends it (nothing lost). Should the workflow have started all the same and
@@ -291,7 +313,17 @@ func (s *Server) passwordChange(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	reset, err := s.store.PendingPasswordResetByToken(c, activities.HashResetToken(c.Param("token")))
+	tokenHash := activities.HashResetToken(c.Param("token"))
+	reset, err := s.store.PendingPasswordResetByToken(c, tokenHash)
+	if domain.IsKind(err, domain.KindNotFound) && resumed(c) {
+		// Used by an earlier attempt of this request (its API died before answering)? Then that
+		// change is the answer.
+		if used, uerr := s.store.UsedPasswordResetByToken(c, tokenHash); uerr == nil &&
+			s.earlierOutcome(c, workflows.PasswordResetWorkflowID(used.ID), workflows.UpdateChangePassword, nil) {
+			c.Status(http.StatusNoContent)
+			return
+		}
+	}
 	if domain.IsKind(err, domain.KindNotFound) {
 		err = domain.Invalid("token", domain.MsgResetTokenInvalid)
 	}
@@ -304,15 +336,20 @@ func (s *Server) passwordChange(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	h, err := s.temporal.UpdateWorkflow(c, client.UpdateWorkflowOptions{
-		WorkflowID:   workflows.PasswordResetWorkflowID(reset.ID),
-		UpdateName:   workflows.UpdateChangePassword,
-		Args:         []any{workflows.ChangePasswordRequest{PasswordHash: string(hash)}},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
+	wf := workflows.PasswordResetWorkflowID(reset.ID)
+	err = s.resend(c, wf, workflows.UpdateChangePassword, func() error {
+		h, err := s.temporal.UpdateWorkflow(c, client.UpdateWorkflowOptions{
+			UpdateID:     updateID(c, wf, workflows.UpdateChangePassword),
+			WorkflowID:   wf,
+			UpdateName:   workflows.UpdateChangePassword,
+			Args:         []any{workflows.ChangePasswordRequest{PasswordHash: string(hash)}},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err == nil {
+			err = h.Get(c, nil)
+		}
+		return err
 	})
-	if err == nil {
-		err = h.Get(c, nil)
-	}
 	var gone *serviceerror.NotFound
 	if errors.As(err, &gone) { // the workflow ended (token expired) between the lookup and the update
 		err = domain.Invalid("token", domain.MsgResetTokenInvalid)
@@ -330,4 +367,16 @@ func mustHash(pw string, cost int) []byte {
 		panic(err)
 	}
 	return h
+}
+
+// earlierReset finds the reset request an earlier attempt of this request recorded under id.
+func (s *Server) earlierReset(c *gin.Context, id uuid.UUID) (store.PasswordReset, bool, error) {
+	if !resumed(c) {
+		return store.PasswordReset{}, false, nil
+	}
+	r, err := s.store.PasswordReset(c, id)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return r, false, nil
+	}
+	return r, err == nil, err
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-contrib/cors"
@@ -39,6 +40,13 @@ type Settings struct {
 	Images domain.ImageLimits
 	// Open311 configures the Open311 GeoReport v2 endpoints.
 	Open311 Open311Settings
+	// IdempotencyRetention is how long an Idempotency-Key and its answer are kept (0: 24h).
+	IdempotencyRetention time.Duration
+	// RequestTimeout bounds each handler's work, database and Temporal calls (0: 30s).
+	RequestTimeout time.Duration
+	// FaultPauseBeforeAnswer makes a request with an Idempotency-Key wait this long between its
+	// effect and its answer, so that fault tests can kill the process then (0: never).
+	FaultPauseBeforeAnswer time.Duration
 }
 
 // Server holds what handlers need. One Temporal client per process, shared with the worker.
@@ -54,17 +62,30 @@ type Server struct {
 	// dummyHash is compared against when a login names an unknown email, so that the answer
 	// takes as long as for a known one.
 	dummyHash []byte
+	// fingerprintKey keys the hashes of requests sent with an idempotency key.
+	fingerprintKey []byte
+	keysSweptAt    atomic.Int64 // when this process last deleted expired idempotency keys (unix ns)
 }
 
 // NewServer builds the API.
 func NewServer(st *store.Store, tc client.Client, tokens *Tokens, settings Settings, log *slog.Logger) *Server {
+	if settings.IdempotencyRetention <= 0 {
+		settings.IdempotencyRetention = DefaultIdempotencyRetention
+	}
+	if settings.RequestTimeout <= 0 {
+		settings.RequestTimeout = defaultRequestTimeout
+	}
 	s := &Server{store: st, temporal: tc, tokens: tokens, settings: settings, log: log, now: time.Now}
 	s.dummyHash = mustHash("not-a-real-password", settings.BcryptCost)
+	s.fingerprintKey = tokens.derivedKey("idempotency fingerprints")
 	return s
 }
 
-// requestTimeout bounds each handler's work (database and Temporal calls).
-const requestTimeout = 30 * time.Second
+// DefaultIdempotencyRetention is how long idempotency keys are kept by default, as Stripe does.
+const DefaultIdempotencyRetention = 24 * time.Hour
+
+// defaultRequestTimeout bounds each handler's work (database and Temporal calls).
+const defaultRequestTimeout = 30 * time.Second
 
 // Handler returns the HTTP handler with every route.
 func (s *Server) Handler() http.Handler {
@@ -72,7 +93,7 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(s.logRequests, s.recoverPanics, s.cors(), setLanguage, s.refuseBadQueryText, s.readBody, withTimeout)
+	r.Use(s.logRequests, s.recoverPanics, s.cors(), setLanguage, s.refuseBadQueryText, s.readBody, s.withTimeout)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, &domain.Error{Kind: domain.KindNotFound, Msg: domain.Msg(domain.MsgRouteNotFound)})
 	})
@@ -86,7 +107,8 @@ func (s *Server) Handler() http.Handler {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, renderError(&domain.Error{Msg: domain.Msg(domain.MsgMethodNotAllowed)}, langOf(c)))
 	})
 
-	sec := r.Group("/security")
+	// Idempotency keys are claimed once the caller is known: after authentication.
+	sec := r.Group("/security", s.idempotent)
 	s.securityRoutes(sec)
 	s.downloadRoutes(r)
 	s.healthRoutes(r)
@@ -97,7 +119,7 @@ func (s *Server) Handler() http.Handler {
 	// application header alone, and the Swagger file declares no bearer token for it.
 	s.applicationRoutes(r.Group("/", s.requireApp))
 
-	api := r.Group("/", s.requireApp, s.requireAuth)
+	api := r.Group("/", s.requireApp, s.requireAuth, s.idempotent)
 	s.peopleRoutes(api)
 	s.organizationRoutes(api)
 	s.memberRoutes(api)
@@ -121,8 +143,8 @@ func (s *Server) Handler() http.Handler {
 	return r
 }
 
-func withTimeout(c *gin.Context) {
-	ctx, cancel := context.WithTimeout(c.Request.Context(), requestTimeout)
+func (s *Server) withTimeout(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.settings.RequestTimeout)
 	defer cancel()
 	c.Request = c.Request.WithContext(ctx)
 	c.Next()
@@ -137,9 +159,10 @@ func hal(c *gin.Context, status int, v any) {
 // cors lets the configured web apps call the API from a browser: bearer tokens, no cookies.
 func (s *Server) cors() gin.HandlerFunc {
 	cfg := cors.Config{
-		AllowMethods:  []string{"GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"},
-		AllowHeaders:  []string{"Authorization", "Content-Type", "Accept", "Accept-Language", "X-Keyclic-App", "X-Keyclic-App-Version"},
-		ExposeHeaders: []string{"Content-Disposition"},
+		AllowMethods: []string{"GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"},
+		AllowHeaders: []string{"Authorization", "Content-Type", "Accept", "Accept-Language", "X-Keyclic-App", "X-Keyclic-App-Version",
+			idempotencyHeader},
+		ExposeHeaders: []string{"Content-Disposition", "Retry-After", replayedHeader},
 		MaxAge:        12 * time.Hour,
 	}
 	if len(s.settings.CORSOrigins) == 0 || slices.Contains(s.settings.CORSOrigins, "*") {

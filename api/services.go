@@ -187,7 +187,7 @@ func (s *Server) createService(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sv := domain.Service{ID: uuid.New(), OrganizationID: o.ID, Name: *ok.Name, Telephone: *ok.Telephone,
+	sv := domain.Service{ID: newID(c, "service"), OrganizationID: o.ID, Name: *ok.Name, Telephone: *ok.Telephone,
 		Hours: domain.OpeningHours{TimeZone: *ok.TimeZone}}
 	if ok.Description != nil {
 		sv.Description = *ok.Description
@@ -195,7 +195,12 @@ func (s *Server) createService(c *gin.Context) {
 	if ok.Ranges != nil {
 		sv.Hours.Ranges = *ok.Ranges
 	}
-	if sv, err = s.store.CreateService(c, sv); err != nil {
+	id := sv.ID
+	sv, err = s.store.CreateService(c, sv)
+	if store.IsDuplicateID(err) { // made by an earlier attempt of this request
+		sv, err = s.store.Service(c, o.ApplicationID, id)
+	}
+	if err != nil {
 		s.fail(c, err)
 		return
 	}

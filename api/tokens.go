@@ -1,8 +1,10 @@
 package api
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -186,4 +188,12 @@ func parseRSAKey(b []byte) (*rsa.PrivateKey, error) {
 		return nil, errors.New("JWT key: not an RSA key (RS256 needs one)")
 	}
 	return rk, nil
+}
+
+// derivedKey is a secret for purpose, derived from the signing key: every instance sharing the
+// signing key derives the same one.
+func (t *Tokens) derivedKey(purpose string) []byte {
+	mac := hmac.New(sha256.New, x509.MarshalPKCS1PrivateKey(t.key))
+	mac.Write([]byte(purpose))
+	return mac.Sum(nil)
 }

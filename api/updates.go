@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/keyclic/keyclic/domain"
 )
@@ -17,12 +17,13 @@ import (
 // update (the validator said no) comes back as the domain error it carried, with nothing
 // written; a workflow that has ended means the resource's lifecycle is over.
 //
-// The update id is fixed for the request, so when Temporal aborts the update (the worker that
-// had it died) or is briefly unreachable, sending it again cannot apply it twice: Temporal
-// answers a repeated id with the first outcome.
+// The update id is fixed for the request, and derived from its Idempotency-Key when it has one,
+// so when Temporal aborts the update (the worker that had it died) or is briefly unreachable, or
+// the client sends the request again after its API died, sending it again cannot apply it twice:
+// Temporal answers a repeated id with the first outcome.
 func (s *Server) update(c *gin.Context, workflowID, name string, arg, out any) error {
-	id := uuid.NewString()
-	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+	id := updateID(c, workflowID, name)
+	err := s.resend(c, workflowID, name, func() error {
 		h, err := s.temporal.UpdateWorkflow(c, client.UpdateWorkflowOptions{
 			UpdateID:     id,
 			WorkflowID:   workflowID,
@@ -33,10 +34,43 @@ func (s *Server) update(c *gin.Context, workflowID, name string, arg, out any) e
 		if err == nil {
 			err = h.Get(c, out)
 		}
-		var nf *serviceerror.NotFound
-		if errors.As(err, &nf) {
-			return domain.Conflict(domain.MsgLifecycleOver)
+		return err
+	})
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		// A request resumed after its API died may find the workflow ended by its own update
+		// (a report closed): that update's outcome is the answer.
+		if resumed(c) && s.updateOutcome(c, workflowID, id, out) == nil {
+			return nil
 		}
+		return domain.Conflict(domain.MsgLifecycleOver)
+	}
+	return err
+}
+
+// updateID names the update a request sends to a workflow.
+func updateID(c *gin.Context, workflowID, name string) string {
+	return newID(c, "update "+workflowID+" "+name).String()
+}
+
+// earlierOutcome reads into out the outcome of the update named name that an earlier attempt of
+// this request (resumed after its API died) sent to the workflow, and reports whether it had
+// one. Handlers whose checks the update itself changes (a delegation moves the report) ask it
+// first, so that the answer is that update's, not a refusal of doing it again.
+func (s *Server) earlierOutcome(c *gin.Context, workflowID, name string, out any) bool {
+	return resumed(c) && s.updateOutcome(c, workflowID, updateID(c, workflowID, name), out) == nil
+}
+
+// updateOutcome reads the outcome of an update sent earlier, if Temporal knows it.
+func (s *Server) updateOutcome(c *gin.Context, workflowID, id string, out any) error {
+	return s.temporal.GetWorkflowUpdateHandle(client.GetWorkflowUpdateHandleOptions{WorkflowID: workflowID, UpdateID: id}).Get(c, out)
+}
+
+// resend runs call, a Temporal call of the request, again while it fails for a passing reason
+// (see transient) and the request has time left. call must be safe to repeat: its ids are fixed.
+func (s *Server) resend(c *gin.Context, workflowID, name string, call func() error) error {
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		err := call()
 		if !transient(err) || c.Request.Context().Err() != nil {
 			return err
 		}
@@ -57,7 +91,11 @@ func transient(err error) bool {
 	var aborted *serviceerror.Aborted
 	var unavailable *serviceerror.Unavailable
 	var exhausted *serviceerror.ResourceExhausted
+	var notReady *serviceerror.WorkflowNotReady
 	var timeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
-	return errors.As(err, &aborted) || errors.As(err, &unavailable) || errors.As(err, &exhausted) ||
-		(errors.As(err, &timeout) && !errors.Is(err, context.Canceled))
+	var app *temporal.ApplicationError
+	return errors.As(err, &aborted) || errors.As(err, &unavailable) || errors.As(err, &exhausted) || errors.As(err, &notReady) ||
+		(errors.As(err, &timeout) && !errors.Is(err, context.Canceled)) ||
+		// Rejected by the server without reaching the workflow: the same id may be sent again.
+		(errors.As(err, &app) && app.Type() == updateUnprocessed)
 }

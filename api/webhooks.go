@@ -132,10 +132,14 @@ func (s *Server) createWebhook(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	id := newID(c, "webhook")
 	w, err := s.store.CreateWebhook(c, domain.Webhook{
-		ID: uuid.New(), OrganizationID: o.ID, Event: *in.Event, PayloadURL: *in.PayloadURL,
+		ID: id, OrganizationID: o.ID, Event: *in.Event, PayloadURL: *in.PayloadURL,
 		Enabled: in.Enabled == nil || *in.Enabled, Secret: secret,
 	})
+	if store.IsDuplicateID(err) { // made by an earlier attempt of this request, with its secret
+		w, err = s.store.Webhook(c, o.ApplicationID, id)
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

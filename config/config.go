@@ -68,10 +68,15 @@ type Config struct {
 
 	ReviewRequestTTL time.Duration // REVIEW_REQUEST_TTL: how long a review request waits for its answer before it expires
 
-	Open311BaseURL    string        // OPEN311_BASE_URL: the API's public URL, base of the Open311 discovery's endpoint and of media URLs
-	Open311PostWait   time.Duration // OPEN311_POST_WAIT: how long an Open311 POST requests waits for matching before answering a token
-	Open311Contact    string        // OPEN311_CONTACT: the Open311 discovery's contact
-	Open311KeyService string        // OPEN311_KEY_SERVICE: the Open311 discovery's key_service, how a client gets an API key
+	Open311BaseURL          string        // OPEN311_BASE_URL: the API's public URL, base of the Open311 discovery's endpoint and of media URLs
+	Open311PostWait         time.Duration // OPEN311_POST_WAIT: how long an Open311 POST requests waits for matching before answering a token
+	Open311Contact          string        // OPEN311_CONTACT: the Open311 discovery's contact
+	Open311KeyService       string        // OPEN311_KEY_SERVICE: the Open311 discovery's key_service, how a client gets an API key
+	IdempotencyKeyRetention time.Duration // IDEMPOTENCY_KEY_RETENTION: how long an Idempotency-Key and its answer are kept
+	// FAULT_PAUSE_BEFORE_ANSWER: fault tests only, never in production: how long a request with
+	// an Idempotency-Key waits between its effect and its answer, so that a test can kill the API
+	// then (0, the default: no wait).
+	FaultPauseBeforeAnswer time.Duration
 
 	OutboxDispatch bool // OUTBOX_DISPATCH: run the outbox dispatcher in this worker
 
@@ -131,10 +136,12 @@ func FromEnv() (Config, error) {
 
 		ReviewRequestTTL: r.duration("REVIEW_REQUEST_TTL", 30*24*time.Hour),
 
-		Open311BaseURL:    r.str("OPEN311_BASE_URL", "http://localhost:8080"),
-		Open311PostWait:   r.duration("OPEN311_POST_WAIT", 20*time.Second),
-		Open311Contact:    r.str("OPEN311_CONTACT", "Keyclic, contact@keyclic.com"),
-		Open311KeyService: r.str("OPEN311_KEY_SERVICE", "Ask the operator of this service for a key (keyclic open311 keys create)."),
+		Open311BaseURL:          r.str("OPEN311_BASE_URL", "http://localhost:8080"),
+		Open311PostWait:         r.duration("OPEN311_POST_WAIT", 20*time.Second),
+		Open311Contact:          r.str("OPEN311_CONTACT", "Keyclic, contact@keyclic.com"),
+		Open311KeyService:       r.str("OPEN311_KEY_SERVICE", "Ask the operator of this service for a key (keyclic open311 keys create)."),
+		IdempotencyKeyRetention: r.duration("IDEMPOTENCY_KEY_RETENTION", 24*time.Hour),
+		FaultPauseBeforeAnswer:  r.duration("FAULT_PAUSE_BEFORE_ANSWER", 0),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("LOG_LEVEL: %w", err))

@@ -21,6 +21,7 @@ func TestDefaults(t *testing.T) {
 		"WEBHOOK_TIMEOUT": c.WebhookTimeout, "WEBHOOK_RETRY_AFTER_CAP": c.WebhookRetryAfterCap, "WEBHOOK_DISABLE_AFTER": c.WebhookDisableAfter,
 		"LOGIN_FAILURE_WINDOW": c.LoginFailureWindow, "PASSWORD_RESET_THROTTLE": c.PasswordResetThrottle,
 		"REVIEW_REQUEST_TTL": c.ReviewRequestTTL, "OPEN311_POST_WAIT": c.Open311PostWait,
+		"IDEMPOTENCY_KEY_RETENTION": c.IdempotencyKeyRetention,
 	} {
 		if d <= 0 {
 			t.Errorf("%s defaults to %v", name, d)
@@ -35,6 +36,9 @@ func TestDefaults(t *testing.T) {
 	}
 	if c.ImageMaxPixels <= 0 || c.ImageMaxSide <= 0 || c.ImageDecodeMemory <= 0 {
 		t.Errorf("image limits default to %d pixels, %d a side, %d bytes of decodes", c.ImageMaxPixels, c.ImageMaxSide, c.ImageDecodeMemory)
+	}
+	if c.FaultPauseBeforeAnswer != 0 {
+		t.Errorf("FAULT_PAUSE_BEFORE_ANSWER defaults to %v: requests must never wait unless a fault test asks", c.FaultPauseBeforeAnswer)
 	}
 	if c.WebhookAllowInternal {
 		t.Error("internal webhook targets must be refused unless configured")

@@ -21,6 +21,7 @@ const (
 	KindUnavailable                 // a dependency is down: 503
 	KindTooManyRequests             // the caller must slow down: 429
 	KindTimeout                     // the client took too long to send its request: 408
+	KindUnprocessable               // understood, but refused as it stands (an idempotency key reused): 422
 )
 
 // Violation is one invalid field of a request.

@@ -8,6 +8,8 @@ import (
 	_ "image/jpeg" // registers the JPEG decoder used to check uploads
 	_ "image/png"  // registers the PNG decoder used to check uploads
 	"strings"
+
+	"github.com/google/uuid"
 )
 
 // Image limits. Uploads are data URIs inside JSON, so they are bounded in bytes; what a file
@@ -48,7 +50,8 @@ func (l ImageLimits) withDefaults() ImageLimits {
 
 // Image is a decoded upload, ready to store.
 type Image struct {
-	ContentType string // image/png or image/jpeg, from the bytes, not from the client's label
+	ID          uuid.UUID // the id it is stored under (zero: a new one)
+	ContentType string    // image/png or image/jpeg, from the bytes, not from the client's label
 	Data        []byte
 	Width       int
 	Height      int

@@ -215,6 +215,9 @@ const (
 	MsgOpen311Refused                  = "open311.refused"
 	MsgOpen311Notice                   = "open311.notice"
 	MsgOpen311Pending                  = "open311.pending"
+	MsgIdempotencyKeyInvalid           = "idempotencyKey.invalid"
+	MsgIdempotencyKeyReused            = "idempotencyKey.reused"
+	MsgIdempotencyKeyBusy              = "idempotencyKey.busy"
 )
 
 type text struct{ fr, en string }
@@ -380,4 +383,7 @@ var catalog = map[string]text{
 	MsgOpen311Refused:                  {"Refusé par %v : aucune suite ne sera donnée.", "Refused by %v: no further action."},
 	MsgOpen311Notice:                   {"Votre demande a été transmise à : %v.", "Your request was sent to: %v."},
 	MsgOpen311Pending:                  {"Votre demande est en cours de transmission : demandez son identifiant avec le jeton.", "Your request is being sent: ask for its id with the token."},
+	MsgIdempotencyKeyInvalid:           {"Une clé d'idempotence a de 1 à %v caractères ASCII visibles, sans espace.", "An idempotency key has 1 to %v visible ASCII characters, without spaces."},
+	MsgIdempotencyKeyReused:            {"Cette clé d'idempotence a déjà servi pour une autre requête : utilisez une nouvelle clé.", "This idempotency key was already used for another request: use a new key."},
+	MsgIdempotencyKeyBusy:              {"Une requête avec cette clé d'idempotence est en cours : réessayez dans un instant.", "A request with this idempotency key is in progress: try again in a moment."},
 }

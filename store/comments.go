@@ -26,10 +26,10 @@ func scanActivity(r pgx.Row) (Activity, error) {
 	return a, err
 }
 
-// AddFeedbackComment stores a comment on a feedback; the notices go to the outbox in the same
-// transaction.
-func (s *Store) AddFeedbackComment(ctx context.Context, feedbackID, authorID uuid.UUID, text string, at time.Time, notices ...domain.Notice) (Activity, error) {
-	a := Activity{ID: uuid.New(), ActorID: authorID, ObjectID: feedbackID, Message: text, CreatedAt: at}
+// AddFeedbackComment stores a comment (id, or a new one when zero) on a feedback; the notices go
+// to the outbox in the same transaction.
+func (s *Store) AddFeedbackComment(ctx context.Context, id, feedbackID, authorID uuid.UUID, text string, at time.Time, notices ...domain.Notice) (Activity, error) {
+	a := Activity{ID: orNew(id), ActorID: authorID, ObjectID: feedbackID, Message: text, CreatedAt: at}
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO feedback_comments (id, feedback_id, author_id, text, created_at) VALUES ($1, $2, $3, $4, $5)`,
 			a.ID, feedbackID, authorID, text, at); err != nil {
@@ -47,10 +47,11 @@ func (s *Store) FeedbackComments(ctx context.Context, feedbackID uuid.UUID, p do
 	return listPage(ctx, s.Pool, "fc.id, fc.author_id, fc.feedback_id, fc.text, fc.created_at", "feedback_comments fc", "fc", f, p, scanActivity)
 }
 
-// AddOperationComment stores a comment on a live operation and records it in the operation's log
-// (action "comment", key "comment/<id>"), in one transaction. A removed operation is not found.
-func (s *Store) AddOperationComment(ctx context.Context, operationID, authorID uuid.UUID, text string, at time.Time, notices ...domain.Notice) (Activity, error) {
-	a := Activity{ID: uuid.New(), ActorID: authorID, ObjectID: operationID, Message: text, CreatedAt: at}
+// AddOperationComment stores a comment (id, or a new one when zero) on a live operation and
+// records it in the operation's log (action "comment", key "comment/<id>"), in one transaction.
+// A removed operation is not found.
+func (s *Store) AddOperationComment(ctx context.Context, id, operationID, authorID uuid.UUID, text string, at time.Time, notices ...domain.Notice) (Activity, error) {
+	a := Activity{ID: orNew(id), ActorID: authorID, ObjectID: operationID, Message: text, CreatedAt: at}
 	err := s.InTx(ctx, func(tx pgx.Tx) error {
 		if err := lockLiveOperation(ctx, tx, operationID); err != nil {
 			return err

@@ -9,16 +9,22 @@ import (
 	"github.com/keyclic/keyclic/domain"
 )
 
-// AddContribution records that the person supports the feedback. A person supports a feedback
-// once: a second time is a conflict and changes nothing.
-func (s *Store) AddContribution(ctx context.Context, feedbackID, personID uuid.UUID, at time.Time) (Activity, error) {
-	a := Activity{ID: uuid.New(), ActorID: personID, ObjectID: feedbackID, CreatedAt: at}
+// AddContribution records that the person supports the feedback, under id (a new one when zero).
+// A person supports a feedback once: a second time is a conflict and changes nothing, unless it
+// is the same support (its id), sent again.
+func (s *Store) AddContribution(ctx context.Context, id, feedbackID, personID uuid.UUID, at time.Time) (Activity, error) {
+	a := Activity{ID: orNew(id), ActorID: personID, ObjectID: feedbackID, CreatedAt: at}
 	tag, err := s.Pool.Exec(ctx, `INSERT INTO feedback_contributions (id, feedback_id, person_id, created_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (feedback_id, person_id) DO NOTHING`, a.ID, feedbackID, personID, at)
 	if err != nil {
 		return a, err
 	}
 	if tag.RowsAffected() == 0 {
+		var existing uuid.UUID
+		err := s.Pool.QueryRow(ctx, `SELECT id FROM feedback_contributions WHERE feedback_id = $1 AND person_id = $2`, feedbackID, personID).Scan(&existing)
+		if err == nil && existing == a.ID {
+			return a, nil
+		}
 		return a, domain.Conflict(domain.MsgAlreadyContributed)
 	}
 	return a, nil

@@ -9,7 +9,7 @@ import (
 )
 
 func insertImage(ctx context.Context, q querier, img domain.Image) (uuid.UUID, error) {
-	id := uuid.New()
+	id := orNew(img.ID)
 	_, err := q.Exec(ctx, `INSERT INTO images (id, content_type, data, width, height) VALUES ($1, $2, $3, $4, $5)`,
 		id, img.ContentType, img.Data, img.Width, img.Height)
 	return id, err

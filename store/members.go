@@ -36,10 +36,11 @@ func (s *Store) Member(ctx context.Context, orgID, memberID uuid.UUID) (domain.M
 	return m, notFound(err)
 }
 
-// AddMember makes a person a member (with no role) of an organization.
-func (s *Store) AddMember(ctx context.Context, orgID, personID uuid.UUID) (domain.Member, error) {
+// AddMember makes a person a member (with no role) of an organization, under id (a new one when
+// zero).
+func (s *Store) AddMember(ctx context.Context, id, orgID, personID uuid.UUID) (domain.Member, error) {
 	m, err := scanMember(s.Pool.QueryRow(ctx, `INSERT INTO members AS m (id, organization_id, person_id) VALUES ($1, $2, $3) RETURNING `+memberCols,
-		uuid.New(), orgID, personID))
+		orNew(id), orgID, personID))
 	switch {
 	case isUniqueViolation(err, "members_organization_id_person_id_key"):
 		return m, domain.Invalid("person", domain.MsgAlreadyMember)

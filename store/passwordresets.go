@@ -49,6 +49,14 @@ func (s *Store) PendingPasswordResetByToken(ctx context.Context, tokenHash []byt
 	return r, notFound(err)
 }
 
+// UsedPasswordResetByToken finds the request a token was used for.
+func (s *Store) UsedPasswordResetByToken(ctx context.Context, tokenHash []byte) (PasswordReset, error) {
+	var r PasswordReset
+	err := s.Pool.QueryRow(ctx, `SELECT id, person_id, state, expires_at FROM password_resets
+		WHERE token_hash = $1 AND state = 'USED'`, tokenHash).Scan(&r.ID, &r.PersonID, &r.State, &r.ExpiresAt)
+	return r, notFound(err)
+}
+
 // ExpirePasswordReset marks a request expired if it is still pending (idempotent).
 func (s *Store) ExpirePasswordReset(ctx context.Context, id uuid.UUID) error {
 	_, err := s.Pool.Exec(ctx, `UPDATE password_resets SET state = 'EXPIRED', updated_at = now() WHERE id = $1 AND state = 'PENDING'`, id)
@@ -84,7 +92,9 @@ func (s *Store) UsePasswordReset(ctx context.Context, id uuid.UUID, passwordHash
 		if _, err := tx.Exec(ctx, `UPDATE people SET password_hash = $2, updated_at = now() WHERE id = $1`, personID, passwordHash); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE password_resets SET state = 'USED', token_hash = NULL, updated_at = now() WHERE id = $1`, id); err != nil {
+		// The used request keeps its token's hash: a client's retry of the change (same
+		// Idempotency-Key) finds which request it used.
+		if _, err := tx.Exec(ctx, `UPDATE password_resets SET state = 'USED', updated_at = now() WHERE id = $1`, id); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE password_resets SET state = 'SUPERSEDED', token_hash = NULL, updated_at = now()

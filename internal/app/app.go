@@ -104,6 +104,8 @@ func (a *App) APISettings() api.Settings {
 			BaseURL: a.Config.Open311BaseURL, PostWait: a.Config.Open311PostWait,
 			Contact: a.Config.Open311Contact, KeyService: a.Config.Open311KeyService,
 		},
+		IdempotencyRetention:   a.Config.IdempotencyKeyRetention,
+		FaultPauseBeforeAnswer: a.Config.FaultPauseBeforeAnswer,
 		Webhooks: api.WebhookSettings{
 			AllowInternal: a.Config.WebhookAllowInternal, Schedule: a.Config.WebhookSchedule, RetryAfterCap: a.Config.WebhookRetryAfterCap,
 		},

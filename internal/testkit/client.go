@@ -18,9 +18,10 @@ import (
 type Client struct {
 	T        testing.TB
 	Base     string
-	App      string // X-Keyclic-App; empty sends none
-	Token    string // bearer token; empty sends none
-	Lang     string // Accept-Language; empty sends none
+	App      string      // X-Keyclic-App; empty sends none
+	Token    string      // bearer token; empty sends none
+	Lang     string      // Accept-Language; empty sends none
+	Header   http.Header // more headers sent with every request (an Idempotency-Key)
 	PersonID string
 	Email    string
 	Password string
@@ -59,6 +60,17 @@ func (c *Client) With(f func(*Client)) *Client {
 	return &cp
 }
 
+// WithKey returns a copy of the client sending Idempotency-Key: key.
+func (c *Client) WithKey(key string) *Client {
+	return c.With(func(c *Client) {
+		c.Header = c.Header.Clone()
+		if c.Header == nil {
+			c.Header = http.Header{}
+		}
+		c.Header.Set("Idempotency-Key", key)
+	})
+}
+
 // Do sends a request. body may be nil, a string (sent raw) or a value (sent as JSON).
 func (c *Client) Do(method, path string, body any) *Response {
 	c.T.Helper()
@@ -91,6 +103,9 @@ func (c *Client) Do(method, path string, body any) *Response {
 	}
 	if c.Lang != "" {
 		req.Header.Set("Accept-Language", c.Lang)
+	}
+	for k, vs := range c.Header {
+		req.Header[k] = vs
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -23,6 +23,16 @@ var (
 // Binary builds the keyclic command once per test run and returns its path.
 func Binary(t testing.TB) string {
 	t.Helper()
+	bin, err := BuildBinary()
+	if err != nil {
+		t.Fatalf("build keyclic: %v", err)
+	}
+	return bin
+}
+
+// BuildBinary builds the keyclic command once per process (a test run, a command) and returns
+// its path.
+func BuildBinary() (string, error) {
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "keyclic-bin-")
 		if err != nil {
@@ -35,10 +45,7 @@ func Binary(t testing.TB) string {
 			buildErr = &buildError{err: err, out: string(out)}
 		}
 	})
-	if buildErr != nil {
-		t.Fatalf("build keyclic: %v", buildErr)
-	}
-	return keyclicBinary
+	return keyclicBinary, buildErr
 }
 
 type buildError struct {
