@@ -195,8 +195,16 @@ func (o *operation) checkLive() error {
 	return nil
 }
 
+// validateEdit refuses edits once the operation is resolved: its workflow may still be
+// publishing its last events, but its lifecycle is over (answered the same as once it has ended).
 func (o *operation) validateEdit(_ workflow.Context, _ EditOperationRequest) error {
-	return o.checkLive()
+	if err := o.checkLive(); err != nil {
+		return err
+	}
+	if o.op.State == domain.OperationResolved {
+		return failure.ToTemporal(domain.Conflict(domain.MsgLifecycleOver))
+	}
+	return nil
 }
 func (o *operation) validateRemove(_ workflow.Context, _ RemoveOperationRequest) error {
 	return o.checkLive()

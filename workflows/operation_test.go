@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyclic/keyclic/activities"
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/internal/failure"
 	"github.com/keyclic/keyclic/store"
 )
 
@@ -190,4 +191,18 @@ func TestOperationRefusesTransitionsNotAllowedNow(t *testing.T) {
 		t.Fatal("the validator should have rejected the update")
 	}
 	e.AssertNotCalled(t, "ChangeOperation", mock.Anything, mock.Anything)
+}
+
+// A resolved operation's workflow may still be publishing its last events: an edit arriving then
+// is refused as one arriving after the workflow ended, not applied.
+func TestOperationRefusesEditsOnceResolved(t *testing.T) {
+	o := &operation{op: domain.Operation{State: domain.OperationResolved}}
+	err := o.validateEdit(nil, EditOperationRequest{ActorID: uuid.New()})
+	if back := failure.FromTemporal(err); back == nil || back.Kind != domain.KindConflict {
+		t.Fatalf("edit of a resolved operation: %v, want a conflict", err)
+	}
+	o.op.State = domain.OperationInProgress
+	if err := o.validateEdit(nil, EditOperationRequest{ActorID: uuid.New()}); err != nil {
+		t.Fatalf("edit of an operation in progress: %v", err)
+	}
 }
