@@ -1,19 +1,29 @@
 # Everything a fresh machine needs, in two commands: `make run` and `make test`.
 SHELL := /bin/bash
 TEMPORAL_CLI_VERSION := v1.5.1
+TEMPORAL_SERVER_VERSION := v1.29.1
+TEMPORAL_UI_VERSION := v2.42.1
 export TEMPORAL_CLI := $(CURDIR)/bin/temporal
+# Which Temporal runs under `make run`, `make test` and the benchmarks: the CLI's dev server (dev)
+# or the Temporal server on Postgres that production runs (server). See the README.
+export TEMPORAL_ENGINE ?= dev
+TEMPORAL_SERVER_BINS := bin/temporal-server bin/temporal-sql-tool bin/temporal-schema bin/temporal-ui-server
 GO ?= go
 
-.PHONY: run test build lint fuzz postgres bench clean
+.PHONY: run test test-e2e build lint fuzz postgres bench clean temporal-server
 
-## run: API + worker + Temporal dev server (UI on http://localhost:8233) + a migrated database
-run: postgres bin/temporal build
+## run: API + worker + Temporal (dev server, or TEMPORAL_ENGINE=server) with UI on http://localhost:8233 + a migrated database
+run: postgres bin/temporal $(TEMPORAL_SERVER_BINS) build
 	WEBHOOK_ALLOW_INTERNAL=$${WEBHOOK_ALLOW_INTERNAL:-true} ./bin/keyclic dev
 
-## test: every test, against real Postgres/PostGIS and a real Temporal dev server
-test: postgres bin/temporal
+## test: every test, against real Postgres/PostGIS and a real Temporal (TEMPORAL_ENGINE)
+test: postgres bin/temporal $(TEMPORAL_SERVER_BINS)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+## test-e2e: the end-to-end tests only (CI runs them again with TEMPORAL_ENGINE=server)
+test-e2e: postgres bin/temporal $(TEMPORAL_SERVER_BINS)
+	$(GO) test -race -count=1 -timeout 20m ./e2e/
 
 build:
 	$(GO) build -o bin/keyclic ./cmd/keyclic
@@ -24,6 +34,20 @@ postgres:
 # The Temporal CLI (dev server with UI), pinned; the first build takes about six minutes.
 bin/temporal:
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
+
+# The Temporal server, its SQL tool, its schemas and the Temporal UI server, pinned (about two
+# minutes once the CLI's modules are cached). The schemas come from the server's module.
+temporal-server: $(TEMPORAL_SERVER_BINS)
+bin/temporal-server:
+	GO=$(GO) ./scripts/go-install-as.sh go.temporal.io/server/cmd/server@$(TEMPORAL_SERVER_VERSION) $@
+bin/temporal-sql-tool:
+	GO=$(GO) ./scripts/go-install-as.sh go.temporal.io/server/cmd/tools/sql@$(TEMPORAL_SERVER_VERSION) $@
+bin/temporal-ui-server:
+	GO=$(GO) ./scripts/go-install-as.sh github.com/temporalio/ui-server/v2/cmd/server@$(TEMPORAL_UI_VERSION) $@
+bin/temporal-schema: bin/temporal-server
+	rm -rf $@ && mkdir -p $@
+	cp -R "$$($(GO) mod download -json go.temporal.io/server@$(TEMPORAL_SERVER_VERSION) | sed -n 's/^\t"Dir": "\(.*\)",$$/\1/p')/schema/postgresql" $@/
+	chmod -R u+w $@
 
 # Static checks: vet, staticcheck, and the Temporal SDK's determinism analyzer on workflow code.
 lint:
@@ -38,7 +62,7 @@ fuzz:
 	FUZZTIME=$(FUZZTIME) GO=$(GO) ./scripts/fuzz.sh
 
 # The service's benchmarks (see the README): reads on 1M feedbacks, posts and transitions.
-bench: postgres bin/temporal
+bench: postgres bin/temporal $(TEMPORAL_SERVER_BINS)
 	$(GO) run ./cmd/keyclic-bench -scenario all
 
 clean:

@@ -28,6 +28,7 @@ type Config struct {
 	HTTPWriteTimeout      time.Duration // HTTP_WRITE_TIMEOUT
 	HTTPIdleTimeout       time.Duration // HTTP_IDLE_TIMEOUT
 
+	TemporalEngine    string // TEMPORAL_ENGINE: what `keyclic dev` starts, dev (the CLI's dev server) or server (Temporal on Postgres)
 	TemporalAddress   string // TEMPORAL_ADDRESS
 	TemporalNamespace string // TEMPORAL_NAMESPACE
 	TaskQueue         string // TEMPORAL_TASK_QUEUE
@@ -85,6 +86,12 @@ type Config struct {
 	LogFormat string // LOG_FORMAT: text or json
 }
 
+// The Temporal engines `keyclic dev` can start (TEMPORAL_ENGINE).
+const (
+	EngineDev    = "dev"
+	EngineServer = "server"
+)
+
 // FromEnv reads the configuration; a malformed value is an error, a missing one takes its default.
 func FromEnv() (Config, error) {
 	r := reader{}
@@ -96,7 +103,7 @@ func FromEnv() (Config, error) {
 		HTTPBodyTimeout:           r.duration("HTTP_BODY_TIMEOUT", 30*time.Second),
 		HTTPWriteTimeout:          r.duration("HTTP_WRITE_TIMEOUT", 90*time.Second),
 		HTTPIdleTimeout:           r.duration("HTTP_IDLE_TIMEOUT", 2*time.Minute),
-		TemporalAddress:           r.str("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalEngine:            r.str("TEMPORAL_ENGINE", EngineDev),
 		TemporalNamespace:         r.str("TEMPORAL_NAMESPACE", "default"),
 		TaskQueue:                 r.str("TEMPORAL_TASK_QUEUE", "keyclic"),
 		JWTPrivateKey:             r.str("JWT_PRIVATE_KEY", ""),
@@ -142,6 +149,15 @@ func FromEnv() (Config, error) {
 		Open311KeyService:       r.str("OPEN311_KEY_SERVICE", "Ask the operator of this service for a key (keyclic open311 keys create)."),
 		IdempotencyKeyRetention: r.duration("IDEMPOTENCY_KEY_RETENTION", 24*time.Hour),
 		FaultPauseBeforeAnswer:  r.duration("FAULT_PAUSE_BEFORE_ANSWER", 0),
+	}
+	// Each engine listens on its own port, so that both can run on one machine.
+	switch c.TemporalEngine {
+	case EngineDev:
+		c.TemporalAddress = r.str("TEMPORAL_ADDRESS", "127.0.0.1:7233")
+	case EngineServer:
+		c.TemporalAddress = r.str("TEMPORAL_ADDRESS", "127.0.0.1:7333")
+	default:
+		r.errs = append(r.errs, fmt.Errorf("TEMPORAL_ENGINE: want %s or %s, got %q", EngineDev, EngineServer, c.TemporalEngine))
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(r.str("LOG_LEVEL", "info"))); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("LOG_LEVEL: %w", err))

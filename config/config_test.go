@@ -48,13 +48,30 @@ func TestDefaults(t *testing.T) {
 func TestMalformedValuesAreErrors(t *testing.T) {
 	for name, v := range map[string]string{
 		"JWT_TTL": "forever", "WEBHOOK_RETRY_SCHEDULE": "5s,,1h", "WEBHOOK_ALLOW_INTERNAL": "perhaps", "BCRYPT_COST": "high",
-		"IMAGE_MAX_PIXELS": "0", "IMAGE_MAX_SIDE": "-1", "IMAGE_DECODE_MEMORY": "256MB",
+		"IMAGE_MAX_PIXELS": "0", "IMAGE_MAX_SIDE": "-1", "IMAGE_DECODE_MEMORY": "256MB", "TEMPORAL_ENGINE": "docker",
 	} {
 		t.Setenv(name, v)
 		if _, err := FromEnv(); err == nil {
 			t.Errorf("%s=%q should be refused", name, v)
 		}
 		t.Setenv(name, "")
+	}
+}
+
+// Each engine has its own default address, so a dev server and a server can run side by side;
+// TEMPORAL_ADDRESS still wins.
+func TestTemporalAddressFollowsTheEngine(t *testing.T) {
+	for engine, want := range map[string]string{"": "127.0.0.1:7233", "dev": "127.0.0.1:7233", "server": "127.0.0.1:7333"} {
+		t.Setenv("TEMPORAL_ENGINE", engine)
+		t.Setenv("TEMPORAL_ADDRESS", "")
+		c, err := FromEnv()
+		if err != nil || c.TemporalAddress != want {
+			t.Errorf("TEMPORAL_ENGINE=%q: address %q (%v), want %q", engine, c.TemporalAddress, err, want)
+		}
+		t.Setenv("TEMPORAL_ADDRESS", "temporal.internal:7233")
+		if c, _ := FromEnv(); c.TemporalAddress != "temporal.internal:7233" {
+			t.Errorf("TEMPORAL_ENGINE=%q ignores TEMPORAL_ADDRESS: %q", engine, c.TemporalAddress)
+		}
 	}
 }
 
@@ -72,7 +89,7 @@ func TestEveryVariableIsRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	samples := []string{"17", "2h", "true", "false", "x", "5s,6s"}
+	samples := []string{"17", "2h", "true", "false", "x", "5s,6s", "server"}
 	for _, m := range documented {
 		name := string(m[1])
 		changed := false

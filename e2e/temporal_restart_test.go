@@ -5,36 +5,25 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/internal/app"
-	"github.com/keyclic/keyclic/internal/devserver"
 	"github.com/keyclic/keyclic/internal/testkit"
-	"github.com/keyclic/keyclic/workflows"
 )
 
 // A delivery retrying while the Temporal server itself stops and starts again (its state on
 // disk, as a production server keeps it) is neither lost nor doubled.
 func TestDeliverySurvivesTemporalServerRestart(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	addr := freeAddress(t)
-	start := func() *devserver.Server {
-		srv, err := devserver.Start(ctx, devserver.Options{
-			CLIPath: devserver.FindCLI(), Address: addr, DBFile: filepath.Join(dir, "temporal.db"),
-			SearchAttributes: workflows.SearchAttributeDefinitions(), Log: testkit.Logger(),
-		})
-		if err != nil {
-			t.Fatalf("start temporal: %v", err)
-		}
-		return srv
+	temporal, err := testkit.StartTemporal(ctx, testkit.TemporalOptions{Durable: true})
+	if err != nil {
+		t.Fatalf("start temporal: %v", err)
 	}
-	temporal := start()
-	defer func() { temporal.Stop() }()
+	defer temporal.Stop()
+	addr := temporal.Address
 
 	// The service, against the stack's database and this Temporal server.
 	cfg := stack.App.Config
@@ -70,9 +59,11 @@ func TestDeliverySurvivesTemporalServerRestart(t *testing.T) {
 		t.Fatalf("no failed attempt recorded: %s", admin.Deliveries(hook).Body)
 	}
 
-	// Temporal stops in the middle of the retries, and starts again from its file.
-	temporal.Stop()
-	temporal = start()
+	// Temporal stops in the middle of the retries, and starts again from its state (a file for
+	// the dev server, Postgres for the server).
+	if err := temporal.Restart(ctx); err != nil {
+		t.Fatalf("restart temporal: %v", err)
+	}
 	consumer.Up()
 
 	got := consumer.WaitDelivered(t, "/restart", 1)

@@ -1,5 +1,5 @@
 // Command keyclic-bench measures the service on this machine, against the real stack (a fresh
-// Postgres database and a Temporal dev server of its own, as the tests use):
+// Postgres database and a Temporal engine of its own, as the tests use; -engine dev|server):
 //
 //	go run ./cmd/keyclic-bench -scenario reads        # GET /feedbacks (geo_near, geo_hash[]) and place matching on 1M feedbacks / 10k places
 //	go run ./cmd/keyclic-bench -scenario posts        # feedbacks posted end to end, next to a bare one-activity workflow
@@ -25,7 +25,9 @@ func main() {
 	places := flag.Int("places", 10_000, "places loaded for the reads scenario")
 	duration := flag.Duration("duration", 20*time.Second, "how long each measurement runs")
 	concurrency := flag.Int("concurrency", 8, "concurrent clients")
+	engine := flag.String("engine", testkit.Engine(), "Temporal engine: dev (the CLI's dev server) or server (Temporal on Postgres)")
 	flag.Parse()
+	os.Setenv("TEMPORAL_ENGINE", *engine)
 
 	ctx := context.Background()
 	os.Setenv("KEYCLIC_TEST_LOG", os.Getenv("KEYCLIC_TEST_LOG")) // quiet unless asked
@@ -44,7 +46,7 @@ func main() {
 			log.Fatalf("%s: %v", name, err)
 		}
 	}
-	fmt.Printf("# keyclic-bench (%d concurrent clients, %s per measurement)\n\n", b.concurrency, b.duration)
+	fmt.Printf("# keyclic-bench (Temporal engine %s, %d concurrent clients, %s per measurement)\n\n", *engine, b.concurrency, b.duration)
 	fmt.Println("| measurement | requests | rate (/s) | p50 | p99 |")
 	fmt.Println("|---|---:|---:|---:|---:|")
 	run("reads", func() error { return b.reads(ctx, *feedbacks, *places) })

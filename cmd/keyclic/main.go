@@ -3,13 +3,14 @@
 //	keyclic api      the HTTP API
 //	keyclic worker   the Temporal worker
 //	keyclic migrate  create the database if needed and apply migrations
-//	keyclic dev      all of it in one process, with a Temporal dev server (UI on :8233)
+//	keyclic dev      all of it in one process, with Temporal (TEMPORAL_ENGINE=dev|server; UI on :8233)
 //	keyclic open311 keys create|list|revoke   the API keys of Open311 clients
 package main
 
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/keyclic/keyclic/config"
 	"github.com/keyclic/keyclic/internal/app"
 	"github.com/keyclic/keyclic/internal/devserver"
+	"github.com/keyclic/keyclic/internal/temporalserver"
 	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/workflows"
 )
@@ -96,27 +98,51 @@ func run(ctx context.Context, cfg config.Config, serveHTTP, runWorker bool) erro
 	return g.Wait()
 }
 
-// dev migrates the database, starts a Temporal dev server unless one already answers at
-// TEMPORAL_ADDRESS, then runs the API and the worker until Ctrl-C, and stops everything.
+// dev migrates the database, starts Temporal (TEMPORAL_ENGINE: the CLI's dev server, or the
+// Temporal server on this Postgres) unless one already answers at TEMPORAL_ADDRESS, then runs
+// the API and the worker until Ctrl-C, and stops everything.
 func dev(ctx context.Context, cfg config.Config) error {
 	log := cfg.Logger()
 	if err := migrate(ctx, cfg); err != nil {
 		return err
 	}
 	if !devserver.Reachable(cfg.TemporalAddress) {
-		srv, err := devserver.Start(ctx, devserver.Options{
-			CLIPath:          devserver.FindCLI(),
-			Address:          cfg.TemporalAddress,
-			UIPort:           8233,
-			DBFile:           filepath.Join(cfg.DataDir, "temporal.db"),
-			SearchAttributes: workflows.SearchAttributeDefinitions(),
-			Log:              log,
-		})
+		stop, err := startTemporal(ctx, cfg, log)
 		if err != nil {
 			return err
 		}
-		defer srv.Stop()
-		log.Info("Temporal UI: http://localhost:8233")
+		defer stop()
+		log.Info("Temporal UI: http://localhost:8233", "engine", cfg.TemporalEngine)
 	}
 	return run(ctx, cfg, true, true)
+}
+
+func startTemporal(ctx context.Context, cfg config.Config, log *slog.Logger) (stop func(), err error) {
+	if cfg.TemporalEngine == config.EngineServer {
+		srv, err := temporalserver.Start(ctx, temporalserver.Options{
+			Binaries:         temporalserver.FindBinaries(),
+			PostgresURL:      cfg.DatabaseURL, // the same Postgres, databases temporal and temporal_visibility
+			Address:          cfg.TemporalAddress,
+			UIPort:           8233,
+			SearchAttributes: workflows.SearchAttributeDefinitions(),
+			Dir:              filepath.Join(cfg.DataDir, "temporal-server"),
+			Log:              log,
+		})
+		if err != nil {
+			return nil, err
+		}
+		return srv.Stop, nil
+	}
+	srv, err := devserver.Start(ctx, devserver.Options{
+		CLIPath:          devserver.FindCLI(),
+		Address:          cfg.TemporalAddress,
+		UIPort:           8233,
+		DBFile:           filepath.Join(cfg.DataDir, "temporal.db"),
+		SearchAttributes: workflows.SearchAttributeDefinitions(),
+		Log:              log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return srv.Stop, nil
 }

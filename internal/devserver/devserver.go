@@ -33,6 +33,7 @@ type Options struct {
 // Server is a running dev server.
 type Server struct {
 	Address string
+	opts    Options
 	cmd     *exec.Cmd
 	done    chan struct{}
 }
@@ -76,7 +77,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start temporal dev server (%s): %w", o.CLIPath, err)
 	}
-	s := &Server{Address: o.Address, cmd: cmd, done: make(chan struct{})}
+	s := &Server{Address: o.Address, opts: o, cmd: cmd, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(s.done) }()
 	if err := s.waitReady(ctx, o.Log); err != nil {
 		s.Stop()
@@ -94,7 +95,7 @@ func (s *Server) waitReady(ctx context.Context, log *slog.Logger) error {
 			return errors.New("temporal dev server exited during start-up (is the port taken?)")
 		default:
 		}
-		c, err := client.Dial(client.Options{HostPort: s.Address, Logger: quiet(log)})
+		c, err := client.Dial(client.Options{HostPort: s.Address, Logger: Quiet(log)})
 		if err == nil {
 			_, err = c.CheckHealth(ctx, &client.CheckHealthRequest{})
 			c.Close()
@@ -125,6 +126,18 @@ func (s *Server) Stop() {
 		_ = s.cmd.Process.Kill()
 		<-s.done
 	}
+}
+
+// Restart stops the server and starts it again on the same address; with a DBFile it keeps what
+// it had accepted, as a production server does.
+func (s *Server) Restart(ctx context.Context) error {
+	s.Stop()
+	again, err := Start(ctx, s.opts)
+	if err != nil {
+		return err
+	}
+	*s = *again
+	return nil
 }
 
 // Reachable reports whether a Temporal frontend already answers at address.

@@ -7,8 +7,8 @@ import (
 	tlog "go.temporal.io/sdk/log"
 )
 
-// quiet keeps the SDK's connection retries during start-up out of the log.
-func quiet(l *slog.Logger) tlog.Logger {
+// Quiet keeps the SDK's connection retries during start-up out of the log.
+func Quiet(l *slog.Logger) tlog.Logger {
 	return tlog.NewStructuredLogger(slog.New(dropBelow{h: l.Handler(), min: slog.LevelError}))
 }
 

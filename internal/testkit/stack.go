@@ -2,7 +2,6 @@ package testkit
 
 import (
 	"context"
-	"fmt"
 	"net/http/httptest"
 	"os"
 	"testing"
@@ -14,14 +13,12 @@ import (
 
 	"github.com/keyclic/keyclic/config"
 	"github.com/keyclic/keyclic/internal/app"
-	"github.com/keyclic/keyclic/internal/devserver"
-	"github.com/keyclic/keyclic/workflows"
 )
 
 // Stack is the whole service running in-process against real Postgres and Temporal.
 type Stack struct {
 	DB       *Database
-	Temporal *devserver.Server // nil when KEYCLIC_TEST_TEMPORAL_ADDRESS points at a running server
+	Temporal *Temporal // nil when KEYCLIC_TEST_TEMPORAL_ADDRESS points at a running server
 	App      *app.App
 	Worker   sdkworker.Worker
 	HTTP     *httptest.Server
@@ -32,8 +29,8 @@ type Stack struct {
 	stopDispatcher context.CancelFunc
 }
 
-// Start brings the stack up: a fresh database, a dev server of its own (unless
-// KEYCLIC_TEST_TEMPORAL_ADDRESS is set), a worker on a task queue of its own, and the API.
+// Start brings the stack up: a fresh database, a Temporal engine of its own (TEMPORAL_ENGINE;
+// none when KEYCLIC_TEST_TEMPORAL_ADDRESS is set), a worker on a task queue of its own, and the API.
 func Start(ctx context.Context, name string) (*Stack, error) {
 	s := &Stack{}
 	ok := false
@@ -48,11 +45,8 @@ func Start(ctx context.Context, name string) (*Stack, error) {
 	}
 	address := os.Getenv("KEYCLIC_TEST_TEMPORAL_ADDRESS")
 	if address == "" {
-		s.Temporal, err = devserver.Start(ctx, devserver.Options{
-			CLIPath: devserver.FindCLI(), SearchAttributes: workflows.SearchAttributeDefinitions(), Log: Logger(), Output: logOutput(),
-		})
-		if err != nil {
-			return nil, fmt.Errorf("%w (build it with `make bin/temporal`)", err)
+		if s.Temporal, err = StartTemporal(ctx, TemporalOptions{}); err != nil {
+			return nil, err
 		}
 		address = s.Temporal.Address
 	}

@@ -1,0 +1,105 @@
+package temporalserver
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/sdk/client"
+)
+
+// The server starts on fresh databases, has the namespace and the search attributes, and after a
+// restart still has a workflow it accepted before.
+func TestServerKeepsItsStateAcrossARestart(t *testing.T) {
+	b := FindBinaries()
+	if _, err := os.Stat(b.Server); err != nil {
+		t.Fatalf("%s missing: run `make temporal-server`", b.Server)
+	}
+	ctx := context.Background()
+	suffix := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	o := Options{
+		Binaries: b, PostgresURL: "postgres://postgres@127.0.0.1:5432/?sslmode=disable",
+		Database: "temporal_test_" + suffix, VisibilityDatabase: "temporal_visibility_test_" + suffix,
+		SearchAttributes: []string{"KeyclicState=Keyword", "KeyclicOrganizations=KeywordList"},
+		Log:              slog.New(slog.DiscardHandler), Output: discardUnlessVerbose(),
+	}
+	defer dropDatabases(t, o.Database, o.VisibilityDatabase)
+	srv, err := Start(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	c, err := client.Dial(client.Options{HostPort: srv.Address, Namespace: Namespace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "kept", TaskQueue: "nobody-polls"}, "Anything")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.DescribeWorkflowExecution(ctx, "kept", run.GetRunID())
+	if err != nil {
+		t.Fatalf("the workflow started before the restart: %v", err)
+	}
+	if got := d.GetWorkflowExecutionInfo().GetStatus().String(); got != "Running" {
+		t.Fatalf("status after restart = %s, want Running", got)
+	}
+	sa, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: Namespace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"KeyclicState", "KeyclicOrganizations"} {
+		if _, ok := sa.GetCustomAttributes()[name]; !ok {
+			t.Errorf("search attribute %s not registered", name)
+		}
+	}
+	// Started again on the same databases (a second `make run`): nothing to create, nothing lost.
+	srv.Stop()
+	again, err := Start(ctx, o)
+	if err != nil {
+		t.Fatalf("second start on the same databases: %v", err)
+	}
+	defer again.Stop()
+	c2, err := client.Dial(client.Options{HostPort: again.Address, Namespace: Namespace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	if _, err := c2.DescribeWorkflowExecution(ctx, "kept", ""); err != nil {
+		t.Fatalf("after a second start: %v", err)
+	}
+}
+
+func discardUnlessVerbose() *os.File {
+	if os.Getenv("KEYCLIC_TEST_LOG") != "" {
+		return os.Stderr
+	}
+	f, _ := os.Open(os.DevNull)
+	return f
+}
+
+func dropDatabases(t *testing.T, names ...string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
+	if err != nil {
+		t.Log(err)
+		return
+	}
+	defer conn.Close(ctx)
+	for _, n := range names {
+		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{n}.Sanitize()+" WITH (FORCE)"); err != nil {
+			t.Log(err)
+		}
+	}
+}
