@@ -3,7 +3,6 @@ package activities
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"time"
 
@@ -56,19 +55,13 @@ func (a *Activities) SendPasswordResetEmail(ctx context.Context, in SendPassword
 	})
 }
 
-// HashResetToken is how a reset token is looked up: only its SHA-256 is stored.
-func HashResetToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
-
 func newResetToken() (string, []byte, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", nil, err
 	}
 	t := base64.RawURLEncoding.EncodeToString(b)
-	return t, HashResetToken(t), nil
+	return t, domain.HashResetToken(t), nil
 }
 
 // ExpirePasswordResetInput names the request whose timer fired.

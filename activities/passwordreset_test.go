@@ -119,7 +119,7 @@ func (f *fixture) passwordHash() string {
 // tokenValid reports whether a token from an email still opens its request.
 func (f *fixture) tokenValid(token string, requestID uuid.UUID) bool {
 	f.t.Helper()
-	r, err := f.st.PendingPasswordResetByToken(f.ctx, activities.HashResetToken(token))
+	r, err := f.st.PendingPasswordResetByToken(f.ctx, domain.HashResetToken(token))
 	if domain.IsKind(err, domain.KindNotFound) {
 		return false
 	}
@@ -168,7 +168,7 @@ func TestSendPasswordResetEmailTwiceSendsOnce(t *testing.T) {
 	if err := f.st.Pool.QueryRow(f.ctx, `SELECT token_hash FROM password_resets WHERE id = $1`, req).Scan(&stored); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(stored, activities.HashResetToken(token)) || bytes.Contains(stored, []byte(token)) {
+	if !bytes.Equal(stored, domain.HashResetToken(token)) || bytes.Contains(stored, []byte(token)) {
 		t.Errorf("stored token_hash %x is not the SHA-256 of the emailed token", stored)
 	}
 }

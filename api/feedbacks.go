@@ -257,27 +257,6 @@ func (s *Server) getFeedbackTracking(c *gin.Context) {
 	respondOne(s, c, http.StatusOK, f, s.renderFeedbacks, func(j feedbackJSON) any { return j.Embedded.Tracking })
 }
 
-type transitionData struct {
-	Transition *string `json:"transition"`
-}
-
-// readTransition reads and checks the {"transition": "..."} body against a machine's names.
-func readTransition(c *gin.Context, m domain.Machine) (string, error) {
-	var in transitionData
-	if err := bindJSON(c, &in); err != nil {
-		return "", err
-	}
-	if in.Transition == nil || *in.Transition == "" {
-		return "", domain.Invalid("transition", domain.MsgNotBlank)
-	}
-	for _, t := range m.Transitions {
-		if t.Name == *in.Transition {
-			return t.Name, nil
-		}
-	}
-	return "", domain.Invalid("transition", domain.MsgUnknownTransition, *in.Transition)
-}
-
 // transitionFeedback lets a feedback's reporter ask for matching again once it FAILED.
 func (s *Server) transitionFeedback(c *gin.Context) {
 	f, err := s.visibleFeedback(c)

@@ -15,7 +15,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/keyclic/keyclic/activities"
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/workflows"
@@ -313,7 +312,7 @@ func (s *Server) passwordChange(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	tokenHash := activities.HashResetToken(c.Param("token"))
+	tokenHash := domain.HashResetToken(c.Param("token"))
 	reset, err := s.store.PendingPasswordResetByToken(c, tokenHash)
 	if domain.IsKind(err, domain.KindNotFound) && resumed(c) {
 		// Used by an earlier attempt of this request (its API died before answering)? Then that

@@ -25,10 +25,10 @@ type Settings struct {
 	PasswordResetTTL time.Duration
 	// PasswordResetThrottle is the shortest time between two reset emails to one person (0: none).
 	PasswordResetThrottle time.Duration
+	// ExportRetention is how long an export's archive stays downloadable (0: kept).
+	ExportRetention time.Duration
 	// LoginMaxFailures failed logins of one login name within LoginFailureWindow make the next
 	// ones wait (429) until the window has passed (0: no limit).
-	// ExportRetention is how long an export's archive stays downloadable (0: kept).
-	ExportRetention    time.Duration
 	LoginMaxFailures   int
 	LoginFailureWindow time.Duration
 	BcryptCost         int

@@ -11,10 +11,6 @@ import (
 	"github.com/keyclic/keyclic/domain"
 )
 
-// Checkpoint is a state reached at a time. Times come from workflow time, so a retried activity
-// writes the same checkpoint again and finds it already stored.
-type Checkpoint = domain.Checkpoint
-
 const feedbackCols = `f.id, f.application_id, f.reporter_id, f.description, ST_Y(f.location::geometry), ST_X(f.location::geometry),
 	f.elevation, f.category_id, f.business_activity_id, f.public, f.pro_mode, f.metadata, f.state, f.created_at, f.updated_at`
 
@@ -116,18 +112,6 @@ func setFeedbackState(ctx context.Context, tx pgx.Tx, id uuid.UUID, state domain
 	return insertCheckpoints(ctx, tx, "feedback_checkpoints", "feedback_id", id, cps)
 }
 
-func insertCheckpoints(ctx context.Context, tx pgx.Tx, table, key string, id uuid.UUID, cps []Checkpoint) error {
-	for _, c := range cps {
-		_, err := tx.Exec(ctx, `INSERT INTO `+table+` (`+key+`, position, state, created_at)
-			SELECT $1, coalesce(max(position) + 1, 0), $2, $3 FROM `+table+` WHERE `+key+` = $1
-			ON CONFLICT DO NOTHING`, id, string(c.State), c.At)
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // NewReport is a report the delivery of a feedback creates.
 type NewReport struct {
 	ID             uuid.UUID
@@ -192,9 +176,8 @@ func (s *Store) RetryFeedback(ctx context.Context, id uuid.UUID, cp Checkpoint) 
 			return notFound(err)
 		}
 		// A retried activity finds its own checkpoint: it had started.
-		var mine bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM feedback_checkpoints WHERE feedback_id = $1 AND state = $2 AND created_at = $3)`,
-			id, string(cp.State), cp.At).Scan(&mine); err != nil {
+		mine, err := hasCheckpoint(ctx, tx, "feedback_checkpoints", "feedback_id", id, cp)
+		if err != nil {
 			return err
 		}
 		if mine {

@@ -148,3 +148,13 @@ func (s *Store) OperatorsOf(ctx context.Context, orgID uuid.UUID) ([]uuid.UUID, 
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
+
+// AdminsOf lists the people holding ORGANIZATION:ADMIN in an organization.
+func (s *Store) AdminsOf(ctx context.Context, orgID uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT person_id FROM members WHERE organization_id = $1 AND $2 = ANY (roles) ORDER BY person_id`,
+		orgID, string(domain.RoleAdmin))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -86,8 +85,13 @@ func setReportState(ctx context.Context, tx pgx.Tx, id uuid.UUID, from, to domai
 	if err := tx.QueryRow(ctx, `SELECT state FROM reports WHERE id = $1 FOR UPDATE`, id).Scan(&state); err != nil {
 		return notFound(err)
 	}
-	if domain.State(state) == to && hasCheckpoint(ctx, tx, "report_checkpoints", "report_id", id, cp) {
-		return nil
+	if domain.State(state) == to {
+		// A retried write finds its own checkpoint: done already. Any other way to this state
+		// is a conflict, and a failed read an error (never a conflict).
+		done, err := hasCheckpoint(ctx, tx, "report_checkpoints", "report_id", id, cp)
+		if err != nil || done {
+			return err
+		}
 	}
 	if domain.State(state) != from {
 		return domain.Conflict(domain.MsgTransitionNotAllowed, string(to), state)
@@ -96,13 +100,6 @@ func setReportState(ctx context.Context, tx pgx.Tx, id uuid.UUID, from, to domai
 		return err
 	}
 	return insertCheckpoints(ctx, tx, "report_checkpoints", "report_id", id, []Checkpoint{cp})
-}
-
-func hasCheckpoint(ctx context.Context, tx pgx.Tx, table, key string, id uuid.UUID, cp Checkpoint) bool {
-	var ok bool
-	err := tx.QueryRow(ctx, fmt.Sprintf(`SELECT EXISTS (SELECT 1 FROM %s WHERE %s = $1 AND state = $2 AND created_at = $3)`, table, key),
-		id, string(cp.State), cp.At).Scan(&ok)
-	return err == nil && ok
 }
 
 // AcceptReport accepts a report unless another report of the same feedback was accepted first;

@@ -232,13 +232,3 @@ func (s *Store) DisableWebhook(ctx context.Context, id uuid.UUID, reason string)
 	tag, err := s.Pool.Exec(ctx, `UPDATE webhooks SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1 AND enabled`, id, reason)
 	return tag.RowsAffected() == 1, err
 }
-
-// AdminsOf lists the people holding ORGANIZATION:ADMIN in an organization.
-func (s *Store) AdminsOf(ctx context.Context, orgID uuid.UUID) ([]uuid.UUID, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT person_id FROM members WHERE organization_id = $1 AND $2 = ANY (roles) ORDER BY person_id`,
-		orgID, string(domain.RoleAdmin))
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-}
