@@ -7,7 +7,6 @@ import (
 
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/internal/failure"
-	"github.com/keyclic/keyclic/store"
 )
 
 // The feedback activities are short database calls, run as local activities so that posting a
@@ -95,7 +94,7 @@ func (a *Activities) SetFeedbackState(ctx context.Context, in SetFeedbackStateIn
 // DispatchFeedbackInput creates the reports of a matched feedback.
 type DispatchFeedbackInput struct {
 	FeedbackID  uuid.UUID
-	Reports     []store.NewReport
+	Reports     []domain.NewReport
 	Checkpoints []domain.Checkpoint // SUCCEED, OUT_FOR_DELIVERY
 }
 

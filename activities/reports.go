@@ -8,7 +8,6 @@ import (
 
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/internal/failure"
-	"github.com/keyclic/keyclic/store"
 )
 
 // Report and operation activities are short database writes, run as local activities by the
@@ -60,7 +59,7 @@ func (a *Activities) DelegateReport(ctx context.Context, in DelegateReportInput)
 // EditReportInput changes a report's fields.
 type EditReportInput struct {
 	ReportID uuid.UUID
-	Patch    store.ReportPatch
+	Patch    domain.ReportPatch
 	At       time.Time
 }
 
@@ -72,7 +71,7 @@ func (a *Activities) EditReport(ctx context.Context, in EditReportInput) error {
 // CreateOperationInput is a new operation and its first log entry.
 type CreateOperationInput struct {
 	Operation domain.Operation
-	Log       store.LogEntry
+	Log       domain.LogEntry
 }
 
 // CreateOperation stores the operation (idempotent).
@@ -83,7 +82,7 @@ func (a *Activities) CreateOperation(ctx context.Context, in CreateOperationInpu
 // ChangeOperationInput is a state change or an assignment.
 type ChangeOperationInput struct {
 	OperationID uuid.UUID
-	Change      store.OperationChange
+	Change      domain.OperationChange
 }
 
 // ChangeOperation persists the change with its checkpoint and log entry.
@@ -94,8 +93,8 @@ func (a *Activities) ChangeOperation(ctx context.Context, in ChangeOperationInpu
 // PatchOperationInput changes an operation's fields.
 type PatchOperationInput struct {
 	OperationID uuid.UUID
-	Patch       store.OperationPatch
-	Log         store.LogEntry
+	Patch       domain.OperationPatch
+	Log         domain.LogEntry
 }
 
 // PatchOperation persists the changes and their log entry.
@@ -106,7 +105,7 @@ func (a *Activities) PatchOperation(ctx context.Context, in PatchOperationInput)
 // RemoveOperationInput removes an operation.
 type RemoveOperationInput struct {
 	OperationID uuid.UUID
-	Log         store.LogEntry
+	Log         domain.LogEntry
 }
 
 // RemoveOperation marks the operation removed.

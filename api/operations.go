@@ -250,7 +250,7 @@ func (s *Server) patchOperation(c *gin.Context) {
 	}
 	var out workflows.OperationState
 	if err := s.update(c, workflows.OperationWorkflowID(o.ID), workflows.UpdateOperationEdit, workflows.EditOperationRequest{
-		Patch: store.OperationPatch{Name: trimmed(in.Name), Description: in.Description, IdentificationNumber: trimmed(in.IdentificationNumber),
+		Patch: domain.OperationPatch{Name: trimmed(in.Name), Description: in.Description, IdentificationNumber: trimmed(in.IdentificationNumber),
 			StartDate: start, Duration: in.Duration},
 		ActorID: callerOf(c),
 	}, &out); err != nil {

@@ -284,7 +284,7 @@ func (s *Server) patchReport(c *gin.Context) {
 	}
 	var out workflows.ReportState
 	if err := s.update(c, workflows.ReportWorkflowID(r.ID), workflows.UpdateReportEdit, workflows.EditReportRequest{
-		Patch:   store.ReportPatch{Description: in.Description, Priority: in.Priority, Tags: in.Tags, IdentificationNumber: in.IdentificationNumber},
+		Patch:   domain.ReportPatch{Description: in.Description, Priority: in.Priority, Tags: in.Tags, IdentificationNumber: in.IdentificationNumber},
 		ActorID: callerOf(c),
 	}, &out); err != nil {
 		s.fail(c, err)

@@ -60,7 +60,7 @@ func (s *Store) AddOperationComment(ctx context.Context, id, operationID, author
 			a.ID, operationID, authorID, text, at); err != nil {
 			return err
 		}
-		_, err := writeLog(ctx, tx, operationID, LogEntry{
+		_, err := writeLog(ctx, tx, operationID, domain.LogEntry{
 			Key: "comment/" + a.ID.String(), Action: "comment", ActorID: &authorID, LoggedAt: at,
 			Data: map[string]any{"comment": a.ID.String(), "text": text},
 		})

@@ -112,18 +112,9 @@ func setFeedbackState(ctx context.Context, tx pgx.Tx, id uuid.UUID, state domain
 	return insertCheckpoints(ctx, tx, "feedback_checkpoints", "feedback_id", id, cps)
 }
 
-// NewReport is a report the delivery of a feedback creates.
-type NewReport struct {
-	ID             uuid.UUID
-	OrganizationID uuid.UUID
-	PlaceID        uuid.UUID
-	State          domain.State
-	Checkpoints    []Checkpoint
-}
-
 // DeliverFeedback creates the feedback's reports and marks it delivered, in one transaction;
 // running it again changes nothing (report ids are derived from feedback and organization).
-func (s *Store) DeliverFeedback(ctx context.Context, feedbackID uuid.UUID, reports []NewReport, state domain.State, cps []Checkpoint) error {
+func (s *Store) DeliverFeedback(ctx context.Context, feedbackID uuid.UUID, reports []domain.NewReport, state domain.State, cps []Checkpoint) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		for _, r := range reports {
 			at := r.Checkpoints[0].At

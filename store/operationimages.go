@@ -28,7 +28,7 @@ func (s *Store) AddOperationImage(ctx context.Context, operationID, actorID uuid
 		if _, err := tx.Exec(ctx, `UPDATE operations SET updated_at = $2 WHERE id = $1`, operationID, at); err != nil {
 			return err
 		}
-		_, err = writeLog(ctx, tx, operationID, LogEntry{
+		_, err = writeLog(ctx, tx, operationID, domain.LogEntry{
 			Key: "image/" + id.String(), Action: "image", ActorID: &actorID, LoggedAt: at,
 			Data: map[string]any{"image": id.String(), "contentType": img.ContentType, "width": img.Width, "height": img.Height},
 		})
@@ -61,7 +61,7 @@ func (s *Store) RemoveOperationImage(ctx context.Context, operationID, imageID, 
 		if _, err := tx.Exec(ctx, `UPDATE operations SET updated_at = $2 WHERE id = $1`, operationID, at); err != nil {
 			return err
 		}
-		_, err = writeLog(ctx, tx, operationID, LogEntry{
+		_, err = writeLog(ctx, tx, operationID, domain.LogEntry{
 			Key: "image_remove/" + imageID.String(), Action: "image_remove", ActorID: &actorID, LoggedAt: at,
 			Data: map[string]any{"image": imageID.String()},
 		})

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -25,18 +24,7 @@ func scanOperation(r pgx.Row) (domain.Operation, error) {
 	return o, err
 }
 
-// LogEntry is one change of an operation: who did what, when, with the data changed.
-type LogEntry struct {
-	Key      string // unique per change, so a retried write adds no second row
-	Action   string
-	ActorID  *uuid.UUID
-	Data     map[string]any
-	LoggedAt time.Time
-	Version  int
-	ID       uuid.UUID
-}
-
-func writeLog(ctx context.Context, tx pgx.Tx, opID uuid.UUID, e LogEntry) (bool, error) {
+func writeLog(ctx context.Context, tx pgx.Tx, opID uuid.UUID, e domain.LogEntry) (bool, error) {
 	data, err := json.Marshal(e.Data)
 	if err != nil {
 		return false, err
@@ -48,7 +36,7 @@ func writeLog(ctx context.Context, tx pgx.Tx, opID uuid.UUID, e LogEntry) (bool,
 }
 
 // InsertOperation stores a new operation with its first checkpoint and log entry (idempotent).
-func (s *Store) InsertOperation(ctx context.Context, o domain.Operation, log LogEntry) error {
+func (s *Store) InsertOperation(ctx context.Context, o domain.Operation, log domain.LogEntry) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO operations (id, report_id, organization_id, created_by, name, description,
 				identification_number, start_date, duration, state, created_at, updated_at)
@@ -116,17 +104,9 @@ func (s *Store) Operations(ctx context.Context, of OperationFilter, p domain.Pag
 	return listPage(ctx, s.Pool, operationCols, "operations o", "o", f, p, scanOperation)
 }
 
-// OperationChange is one change of an operation's state or operator.
-type OperationChange struct {
-	From, To         domain.State
-	OperatorMemberID *uuid.UUID // set by an assignment
-	OperatorPersonID *uuid.UUID
-	Log              LogEntry
-}
-
 // ChangeOperation applies a state change (and assignment) with its checkpoint and log entry.
 // A retry finds its log entry and does nothing; a state other than From is a conflict.
-func (s *Store) ChangeOperation(ctx context.Context, id uuid.UUID, ch OperationChange) error {
+func (s *Store) ChangeOperation(ctx context.Context, id uuid.UUID, ch domain.OperationChange) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		var state string
 		if err := tx.QueryRow(ctx, `SELECT state FROM operations WHERE id = $1 FOR UPDATE`, id).Scan(&state); err != nil {
@@ -152,15 +132,8 @@ func (s *Store) ChangeOperation(ctx context.Context, id uuid.UUID, ch OperationC
 	})
 }
 
-// OperationPatch holds the operation fields to change; nil means unchanged.
-type OperationPatch struct {
-	Name, Description, IdentificationNumber *string
-	StartDate                               *time.Time
-	Duration                                *int
-}
-
 // PatchOperation applies the changes with their log entry (idempotent).
-func (s *Store) PatchOperation(ctx context.Context, id uuid.UUID, p OperationPatch, log LogEntry) error {
+func (s *Store) PatchOperation(ctx context.Context, id uuid.UUID, p domain.OperationPatch, log domain.LogEntry) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		fresh, err := writeLog(ctx, tx, id, log)
 		if err != nil || !fresh {
@@ -175,7 +148,7 @@ func (s *Store) PatchOperation(ctx context.Context, id uuid.UUID, p OperationPat
 }
 
 // RemoveOperation marks the operation removed (idempotent).
-func (s *Store) RemoveOperation(ctx context.Context, id uuid.UUID, log LogEntry) error {
+func (s *Store) RemoveOperation(ctx context.Context, id uuid.UUID, log domain.LogEntry) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		fresh, err := writeLog(ctx, tx, id, log)
 		if err != nil || !fresh {
@@ -187,7 +160,7 @@ func (s *Store) RemoveOperation(ctx context.Context, id uuid.UUID, log LogEntry)
 }
 
 // AddOperationLog records a change made outside the workflow's own transitions (an image added).
-func (s *Store) AddOperationLog(ctx context.Context, id uuid.UUID, log LogEntry) error {
+func (s *Store) AddOperationLog(ctx context.Context, id uuid.UUID, log domain.LogEntry) error {
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		_, err := writeLog(ctx, tx, id, log)
 		return err
@@ -195,13 +168,13 @@ func (s *Store) AddOperationLog(ctx context.Context, id uuid.UUID, log LogEntry)
 }
 
 // OperationLogs lists an operation's changes, oldest first.
-func (s *Store) OperationLogs(ctx context.Context, id uuid.UUID, p domain.Page) ([]LogEntry, int, error) {
+func (s *Store) OperationLogs(ctx context.Context, id uuid.UUID, p domain.Page) ([]domain.LogEntry, int, error) {
 	f := &filter{}
 	f.where("l.operation_id = %s", id)
 	p.Desc = false
 	return listPageOrdered(ctx, s.Pool, `l.id, l.action, l.actor_id, l.data, l.version, l.logged_at`, "operation_logs l", "l.version", f, p,
-		func(r pgx.Row) (LogEntry, error) {
-			var e LogEntry
+		func(r pgx.Row) (domain.LogEntry, error) {
+			var e domain.LogEntry
 			var data []byte
 			err := r.Scan(&e.ID, &e.Action, &e.ActorID, &data, &e.Version, &e.LoggedAt)
 			if err == nil {

@@ -172,16 +172,8 @@ func (s *Store) DelegateReport(ctx context.Context, id, orgID, by uuid.UUID, at 
 	})
 }
 
-// ReportPatch holds the report fields to change; nil means unchanged.
-type ReportPatch struct {
-	Description          *string
-	Priority             *int
-	Tags                 *[]string
-	IdentificationNumber *string
-}
-
 // PatchReport applies the changes.
-func (s *Store) PatchReport(ctx context.Context, id uuid.UUID, p ReportPatch, at time.Time) error {
+func (s *Store) PatchReport(ctx context.Context, id uuid.UUID, p domain.ReportPatch, at time.Time) error {
 	var tags []string
 	if p.Tags != nil {
 		tags = *p.Tags

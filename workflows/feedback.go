@@ -11,7 +11,6 @@ import (
 	"github.com/keyclic/keyclic/activities"
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/internal/failure"
-	"github.com/keyclic/keyclic/store"
 )
 
 // FeedbackInput starts a feedback's processing: a new feedback (State NEW) or the retry of a
@@ -164,7 +163,7 @@ func (r *feedbackRun) run(ctx workflow.Context) (FeedbackResult, error) {
 		}
 		pending = append(pending, cp)
 	}
-	reports := make([]store.NewReport, len(receivers))
+	reports := make([]domain.NewReport, len(receivers))
 	ids := make([]uuid.UUID, len(receivers))
 	now := workflow.Now(ctx)
 	for i, rc := range receivers {
@@ -173,7 +172,7 @@ func (r *feedbackRun) run(ctx workflow.Context) (FeedbackResult, error) {
 		if rc.State != domain.ReportNew {
 			cps = append(cps, domain.Checkpoint{State: rc.State, At: now})
 		}
-		reports[i] = store.NewReport{ID: ids[i], OrganizationID: rc.OrganizationID, PlaceID: rc.PlaceID, State: rc.State, Checkpoints: cps}
+		reports[i] = domain.NewReport{ID: ids[i], OrganizationID: rc.OrganizationID, PlaceID: rc.PlaceID, State: rc.State, Checkpoints: cps}
 	}
 	if err := workflow.ExecuteLocalActivity(ctx, act.DispatchFeedback, activities.DispatchFeedbackInput{
 		FeedbackID: r.f.ID, Reports: reports, Checkpoints: pending,
@@ -197,7 +196,7 @@ func (r *feedbackRun) run(ctx workflow.Context) (FeedbackResult, error) {
 
 // startReports starts each report's workflow as a child that outlives the feedback's, and
 // waits until all have started, so a client can act on a report as soon as it is answered.
-func (r *feedbackRun) startReports(ctx workflow.Context, reports []store.NewReport) error {
+func (r *feedbackRun) startReports(ctx workflow.Context, reports []domain.NewReport) error {
 	futures := make([]workflow.ChildWorkflowFuture, len(reports))
 	for i, rep := range reports {
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{

@@ -7,10 +7,10 @@ import (
 
 	tlog "go.temporal.io/sdk/log"
 
-	"github.com/keyclic/keyclic/store"
+	"github.com/keyclic/keyclic/domain"
 )
 
-func storePatchStart(t time.Time) store.OperationPatch { return store.OperationPatch{StartDate: &t} }
+func storePatchStart(t time.Time) domain.OperationPatch { return domain.OperationPatch{StartDate: &t} }
 
 // quietLogger keeps the test environment's debug lines out of test output.
 func quietLogger() tlog.Logger {

@@ -9,7 +9,6 @@ import (
 	"github.com/keyclic/keyclic/activities"
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/internal/failure"
-	"github.com/keyclic/keyclic/store"
 )
 
 // OperationInput starts an operation's lifecycle (or continues it in a new run).
@@ -44,7 +43,7 @@ type OperationTransitionRequest struct {
 
 // EditOperationRequest changes the operation's fields.
 type EditOperationRequest struct {
-	Patch   store.OperationPatch
+	Patch   domain.OperationPatch
 	ActorID uuid.UUID
 }
 
@@ -232,8 +231,8 @@ func (o *operation) validateTransition(ctx workflow.Context, req OperationTransi
 
 // logEntry describes the change this update makes; its key is the update's id, so a retried
 // write finds it and adds nothing.
-func logEntry(ctx workflow.Context, action string, actor uuid.UUID, data map[string]any) store.LogEntry {
-	return store.LogEntry{
+func logEntry(ctx workflow.Context, action string, actor uuid.UUID, data map[string]any) domain.LogEntry {
+	return domain.LogEntry{
 		Key: action + "/" + workflow.GetCurrentUpdateInfo(ctx).ID, Action: action, ActorID: &actor,
 		Data: data, LoggedAt: workflow.Now(ctx),
 	}
@@ -265,7 +264,7 @@ func (o *operation) change(ctx workflow.Context, transition string, actor uuid.U
 	data["from"], data["to"] = string(o.op.State), string(to)
 	err = workflow.ExecuteLocalActivity(ctx, act.ChangeOperation, activities.ChangeOperationInput{
 		OperationID: o.op.ID,
-		Change: store.OperationChange{From: o.op.State, To: to, OperatorMemberID: member, OperatorPersonID: person,
+		Change: domain.OperationChange{From: o.op.State, To: to, OperatorMemberID: member, OperatorPersonID: person,
 			Log: logEntry(ctx, transition, actor, data)},
 	}).Get(ctx, nil)
 	if err != nil {
@@ -363,7 +362,7 @@ func (o *operation) endWithReport(ctx workflow.Context) error {
 	if o.over() {
 		return nil
 	}
-	_, err := o.markRemoved(ctx, store.LogEntry{
+	_, err := o.markRemoved(ctx, domain.LogEntry{
 		Key: OperationWorkflowID(o.op.ID) + "/report-ended", Action: "remove", ActorID: s.ActorID,
 		Data: map[string]any{"report": string(s.State)}, LoggedAt: workflow.Now(ctx),
 	})
@@ -384,7 +383,7 @@ func (o *operation) remove(ctx workflow.Context, req RemoveOperationRequest) (Op
 
 // markRemoved stores the removal with its log entry, announces it and tells the report; the
 // caller holds the mutex.
-func (o *operation) markRemoved(ctx workflow.Context, log store.LogEntry) (OperationState, error) {
+func (o *operation) markRemoved(ctx workflow.Context, log domain.LogEntry) (OperationState, error) {
 	if err := workflow.ExecuteLocalActivity(ctx, act.RemoveOperation, activities.RemoveOperationInput{OperationID: o.op.ID, Log: log}).Get(ctx, nil); err != nil {
 		return OperationState{}, err
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/keyclic/keyclic/activities"
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/internal/failure"
-	"github.com/keyclic/keyclic/store"
 )
 
 // operationEnv is a test environment with the operation workflow and its activities mocked to
@@ -21,7 +20,7 @@ import (
 type operationEnv struct {
 	*testsuite.TestWorkflowEnvironment
 	reminders []time.Time
-	removals  []store.LogEntry
+	removals  []domain.LogEntry
 	start     time.Time
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/keyclic/keyclic/activities"
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/internal/failure"
-	"github.com/keyclic/keyclic/store"
 )
 
 // ReportInput starts a report's lifecycle, or continues it in a new run (Chain and Operations set).
@@ -63,7 +62,7 @@ type DelegateRequest struct {
 
 // EditReportRequest changes the report's fields.
 type EditReportRequest struct {
-	Patch   store.ReportPatch
+	Patch   domain.ReportPatch
 	ActorID uuid.UUID
 }
 
@@ -431,7 +430,7 @@ func (r *report) addOperation(ctx workflow.Context, req AddOperationRequest) (Re
 	r.setOperation(OperationStatus{ID: op.ID, Name: op.Name, State: op.State})
 	if err := workflow.ExecuteLocalActivity(ctx, act.CreateOperation, activities.CreateOperationInput{
 		Operation: op,
-		Log: store.LogEntry{Key: "create/" + op.ID.String(), Action: "create", ActorID: &op.CreatedBy, LoggedAt: op.CreatedAt,
+		Log: domain.LogEntry{Key: "create/" + op.ID.String(), Action: "create", ActorID: &op.CreatedBy, LoggedAt: op.CreatedAt,
 			Data: operationData(op)},
 	}).Get(ctx, nil); err != nil {
 		return ReportState{}, err
