@@ -35,15 +35,13 @@ func (q *query) optionChoice(name string, valid []string, def string) string {
 // withdrawn ones excluded, same filters) grouped by options[property] = state (default) |
 // category | place | period (options[period] = day | week | month, default month, UTC), labels
 // sorted by options[sort] = asc (default) | desc.
-func (s *Server) getAnalytics(c *gin.Context) {
+func (s *Server) getAnalytics(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.requireAnyRole(c, o.ID, domain.MsgNotAnalyst, domain.RoleAdmin, domain.RoleAnalytics); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
 	f := store.ReportFilter{OrganizationID: o.ID, States: q.states(domain.ReportStates), Place: q.uuid("place"), Category: q.uuid("category")}
@@ -54,13 +52,11 @@ func (s *Server) getAnalytics(c *gin.Context) {
 		Desc:     q.optionChoice("options[sort]", []string{"asc", "desc"}, "asc") == "desc",
 	}
 	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	groups, err := s.store.ReportChart(c, f, p, cq)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	out := chartJSON{Labels: make([]string, len(groups)), Data: make([]int, len(groups))}
 	for i, g := range groups {
@@ -74,4 +70,5 @@ func (s *Server) getAnalytics(c *gin.Context) {
 		out.Labels[i], out.Data[i] = label, g.Count
 	}
 	hal(c, http.StatusOK, out)
+	return nil
 }

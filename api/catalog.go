@@ -12,12 +12,12 @@ import (
 )
 
 func (s *Server) applicationRoutes(g *gin.RouterGroup) {
-	g.GET("/applications/:token", s.getApplication)
+	g.GET("/applications/:token", s.handle(s.getApplication))
 }
 
 func (s *Server) businessActivityRoutes(g *gin.RouterGroup) {
-	g.GET("/businessactivities", s.listBusinessActivities)
-	g.GET("/businessactivities/:businessActivity", s.getBusinessActivity)
+	g.GET("/businessactivities", s.handle(s.listBusinessActivities))
+	g.GET("/businessactivities/:businessActivity", s.handle(s.getBusinessActivity))
 }
 
 type applicationJSON struct {
@@ -33,17 +33,17 @@ func applicationLink(a domain.Application) *Link {
 }
 
 // getApplication describes the caller's application; other applications are not visible.
-func (s *Server) getApplication(c *gin.Context) {
+func (s *Server) getApplication(c *gin.Context) error {
 	app := appOf(c)
 	if c.Param("token") != app.Token {
-		s.fail(c, domain.NotFound())
-		return
+		return domain.NotFound()
 	}
 	hal(c, http.StatusOK, applicationJSON{
 		resource: newResource("Application", app.ID.String(), app.CreatedAt, app.UpdatedAt),
 		Name:     app.Name, Token: app.Token, Version: app.Version,
 		Links: Links{"self": applicationLink(app)},
 	})
+	return nil
 }
 
 type businessActivityJSON struct {
@@ -66,25 +66,24 @@ func renderBusinessActivity(b domain.BusinessActivity) businessActivityJSON {
 	}
 }
 
-func (s *Server) listBusinessActivities(c *gin.Context) {
+func (s *Server) listBusinessActivities(c *gin.Context) error {
 	q := newQuery(c)
 	f := store.BusinessActivityFilter{ApplicationID: appOf(c).ID, Organization: q.uuid("organization"), Point: q.point()}
-	respondList(s, c, q, func(p domain.Page) ([]domain.BusinessActivity, int, error) {
+	return respondList(c, q, func(p domain.Page) ([]domain.BusinessActivity, int, error) {
 		return s.store.BusinessActivities(c, f, p)
 	},
 		each(renderBusinessActivity))
 }
 
-func (s *Server) getBusinessActivity(c *gin.Context) {
+func (s *Server) getBusinessActivity(c *gin.Context) error {
 	id, err := pathID(c, "businessActivity")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	b, err := s.store.BusinessActivity(c, id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderBusinessActivity(b))
+	return nil
 }

@@ -12,11 +12,11 @@ import (
 )
 
 func (s *Server) categoryRoutes(g *gin.RouterGroup) {
-	g.POST("/organizations/:organization/categories", s.createCategory)
-	g.GET("/organizations/:organization/categories", s.listOrganizationCategories)
-	g.GET("/categories", s.listCategories)
-	g.GET("/categories/:category", s.getCategory)
-	g.PATCH("/categories/:category", s.patchCategory)
+	g.POST("/organizations/:organization/categories", s.handle(s.createCategory))
+	g.GET("/organizations/:organization/categories", s.handle(s.listOrganizationCategories))
+	g.GET("/categories", s.handle(s.listCategories))
+	g.GET("/categories/:category", s.handle(s.getCategory))
+	g.PATCH("/categories/:category", s.handle(s.patchCategory))
 }
 
 type categoryJSON struct {
@@ -63,26 +63,22 @@ func (d *categoryData) check(vs *domain.Violations, creating bool) {
 }
 
 // createCategory adds a category to an organization (its admins only).
-func (s *Server) createCategory(c *gin.Context) {
+func (s *Server) createCategory(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.requireAdmin(c, o.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in categoryData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	in.check(&vs, true)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	id := newID(c, "category")
 	cat, err := s.store.CreateCategory(c, domain.Category{
@@ -93,29 +89,28 @@ func (s *Server) createCategory(c *gin.Context) {
 		cat, err = s.store.Category(c, o.ApplicationID, id)
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusCreated, renderCategory(cat))
+	return nil
 }
 
-func (s *Server) listCategories(c *gin.Context) {
+func (s *Server) listCategories(c *gin.Context) error {
 	q := newQuery(c)
 	f := q.categoryFilter(appOf(c).ID)
 	f.Organization = q.uuid("organization")
-	s.respondCategories(c, q, f)
+	return s.respondCategories(c, q, f)
 }
 
-func (s *Server) listOrganizationCategories(c *gin.Context) {
+func (s *Server) listOrganizationCategories(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
 	f := q.categoryFilter(o.ApplicationID)
 	f.Organization = &o.ID
-	s.respondCategories(c, q, f)
+	return s.respondCategories(c, q, f)
 }
 
 // categoryFilter reads the filters both category lists accept.
@@ -131,8 +126,8 @@ func (q *query) categoryFilter(appID uuid.UUID) store.CategoryFilter {
 	}
 }
 
-func (s *Server) respondCategories(c *gin.Context, q *query, f store.CategoryFilter) {
-	respondList(s, c, q, func(p domain.Page) ([]domain.Category, int, error) { return s.store.Categories(c, f, p) }, each(renderCategory))
+func (s *Server) respondCategories(c *gin.Context, q *query, f store.CategoryFilter) error {
+	return respondList(c, q, func(p domain.Page) ([]domain.Category, int, error) { return s.store.Categories(c, f, p) }, each(renderCategory))
 }
 
 // pathCategory loads the category named in the path, within the request's application.
@@ -144,43 +139,39 @@ func (s *Server) pathCategory(c *gin.Context) (domain.Category, error) {
 	return s.store.Category(c, appOf(c).ID, id)
 }
 
-func (s *Server) getCategory(c *gin.Context) {
+func (s *Server) getCategory(c *gin.Context) error {
 	cat, err := s.pathCategory(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderCategory(cat))
+	return nil
 }
 
 // patchCategory changes a category (admins of its organization only).
-func (s *Server) patchCategory(c *gin.Context) {
+func (s *Server) patchCategory(c *gin.Context) error {
 	cat, err := s.pathCategory(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.requireAdmin(c, cat.OrganizationID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in categoryData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	in.check(&vs, false)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	cat, err = s.store.PatchCategory(c, appOf(c).ID, cat.ID, store.CategoryPatch{
 		Name: trimmed(in.Name), Color: trimmed(in.Color), Icon: trimmed(in.Icon), IdentificationNumber: trimmed(in.IdentificationNumber),
 	})
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderCategory(cat))
+	return nil
 }

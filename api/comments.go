@@ -13,10 +13,10 @@ import (
 )
 
 func (s *Server) commentRoutes(g *gin.RouterGroup) {
-	g.POST("/feedbacks/:feedback/comments", s.postFeedbackComment)
-	g.GET("/feedbacks/:feedback/comments", s.listFeedbackComments)
-	g.POST("/operations/:operation/comments", s.postOperationComment)
-	g.GET("/operations/:operation/comments", s.listOperationComments)
+	g.POST("/feedbacks/:feedback/comments", s.handle(s.postFeedbackComment))
+	g.GET("/feedbacks/:feedback/comments", s.handle(s.listFeedbackComments))
+	g.POST("/operations/:operation/comments", s.handle(s.postOperationComment))
+	g.GET("/operations/:operation/comments", s.handle(s.listOperationComments))
 }
 
 // activityJSON is an item of the activity lists (comments, supports): who (actor) did what (verb)
@@ -123,20 +123,17 @@ func requirePublic(f domain.Feedback) error {
 }
 
 // postFeedbackComment comments on a public feedback the caller can see; it answers with the feedback.
-func (s *Server) postFeedbackComment(c *gin.Context) {
+func (s *Server) postFeedbackComment(c *gin.Context) error {
 	f, err := s.visibleFeedback(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	text, err := readComment(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if err := requirePublic(f); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	actor := callerOf(c)
 	id := newID(c, "comment")
@@ -144,36 +141,33 @@ func (s *Server) postFeedbackComment(c *gin.Context) {
 		ActorID: &actor, FeedbackID: &f.ID, Text: text}
 	// An id made by an earlier attempt of this request means the comment is there.
 	if _, err := s.store.AddFeedbackComment(c, id, f.ID, actor, text, s.now(), notice); err != nil && !store.IsDuplicateID(err) {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.respondFeedback(c, http.StatusCreated, f.ApplicationID, f.ID)
+	return s.respondFeedback(c, http.StatusCreated, f.ApplicationID, f.ID)
 }
 
 // listFeedbackComments lists the comments of a feedback the caller can see, newest first.
-func (s *Server) listFeedbackComments(c *gin.Context) {
+func (s *Server) listFeedbackComments(c *gin.Context) error {
 	f, err := s.visibleFeedback(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.respondActivities(c, verbComment, feedbackLink, func(p domain.Page) ([]store.Activity, int, error) {
 		return s.store.FeedbackComments(c, f.ID, p)
 	})
+	return nil
 }
 
 // postOperationComment comments on an operation: any member of an organization of the report's
 // chain may. The comment is also recorded in the operation's log. It answers with the operation.
-func (s *Server) postOperationComment(c *gin.Context) {
+func (s *Server) postOperationComment(c *gin.Context) error {
 	o, _, err := s.readableOperation(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	text, err := readComment(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	actor := callerOf(c)
 	id := newID(c, "comment")
@@ -181,20 +175,19 @@ func (s *Server) postOperationComment(c *gin.Context) {
 		ActorID: &actor, OperationID: &o.ID, Text: text}
 	// An id made by an earlier attempt of this request means the comment is there.
 	if _, err := s.store.AddOperationComment(c, id, o.ID, actor, text, s.now(), notice); err != nil && !store.IsDuplicateID(err) {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.respondOperation(c, http.StatusCreated, o.ID)
+	return s.respondOperation(c, http.StatusCreated, o.ID)
 }
 
 // listOperationComments lists an operation's comments, newest first.
-func (s *Server) listOperationComments(c *gin.Context) {
+func (s *Server) listOperationComments(c *gin.Context) error {
 	o, _, err := s.readableOperation(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.respondActivities(c, verbComment, operationLink, func(p domain.Page) ([]store.Activity, int, error) {
 		return s.store.OperationComments(c, o.ID, p)
 	})
+	return nil
 }

@@ -9,28 +9,25 @@ import (
 )
 
 func (s *Server) contributionRoutes(g *gin.RouterGroup) {
-	g.POST("/feedbacks/:feedback/contributions", s.postContribution)
-	g.GET("/feedbacks/:feedback/contributions", s.listContributions)
+	g.POST("/feedbacks/:feedback/contributions", s.handle(s.postContribution))
+	g.GET("/feedbacks/:feedback/contributions", s.handle(s.listContributions))
 }
 
 // postContribution supports a public feedback the caller can see (no body; once per person: a
 // second time is 409 and changes nothing). It answers with the feedback. Its reporter may support
 // it too: nothing in the service's rules forbids it.
-func (s *Server) postContribution(c *gin.Context) {
+func (s *Server) postContribution(c *gin.Context) error {
 	f, err := s.visibleFeedback(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if err := requirePublic(f); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.store.AddContribution(c, newID(c, "contribution"), f.ID, callerOf(c), s.now()); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.respondFeedback(c, http.StatusCreated, f.ApplicationID, f.ID)
+	return s.respondFeedback(c, http.StatusCreated, f.ApplicationID, f.ID)
 }
 
 // aggregatedPage is a page of aggregated activities as Keyclic's clients read it (the Swagger
@@ -55,28 +52,24 @@ type activityGroup struct {
 
 // listContributions lists the supports of a feedback the caller can see: one group, or none
 // before the first support.
-func (s *Server) listContributions(c *gin.Context) {
+func (s *Server) listContributions(c *gin.Context) error {
 	start := time.Now()
 	f, err := s.visibleFeedback(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
 	p := q.page()
 	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	sum, err := s.store.FeedbackContributionSummary(c, f.ID)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	as, total, err := s.store.FeedbackContributions(c, f.ID, p)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	out := aggregatedPage{Next: nextHref(c, p, total), Results: []activityGroup{}}
 	if sum.Supports > 0 {
@@ -89,4 +82,5 @@ func (s *Server) listContributions(c *gin.Context) {
 	}
 	out.Duration = readDuration(start)
 	hal(c, http.StatusOK, out)
+	return nil
 }

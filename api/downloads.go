@@ -21,8 +21,8 @@ import (
 const downloadLinkTTL = 7 * 24 * time.Hour // when archives are kept for ever
 
 func (s *Server) downloadRoutes(r *gin.Engine) {
-	r.GET("/exports/:export/download", s.downloadSignedExport) // links emailed before the next one existed
-	r.GET("/organizations/:organization/exports/:token", s.downloadExportByToken)
+	r.GET("/exports/:export/download", s.handle(s.downloadSignedExport)) // links emailed before the next one existed
+	r.GET("/organizations/:organization/exports/:token", s.handle(s.downloadExportByToken))
 }
 
 // ExportDownloadLink is the path of a signed link to an export's archive (used in emails): the
@@ -49,21 +49,18 @@ func ExportTokenPath(orgID uuid.UUID, token string) string {
 // export's own organization only (another organization's path is a 404, like an unknown
 // export). No bearer token is needed, nor an application key, since a mail client sends none;
 // an application key that is sent must be the organization's application.
-func (s *Server) downloadExportByToken(c *gin.Context) {
+func (s *Server) downloadExportByToken(c *gin.Context) error {
 	orgID, err := pathID(c, "organization")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	sub, err := s.tokens.VerifyFor(c.Param("token"), AudienceExportDownload)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	id, ok := domain.ParseUUID(sub)
 	if !ok {
-		s.fail(c, domain.Unauthorized(domain.MsgTokenInvalid))
-		return
+		return domain.Unauthorized(domain.MsgTokenInvalid)
 	}
 	if key := strings.TrimSpace(c.GetHeader("X-Keyclic-App")); key != "" {
 		app, err := s.apps.get(c, s, key)
@@ -74,40 +71,36 @@ func (s *Server) downloadExportByToken(c *gin.Context) {
 			_, err = s.store.Organization(c, app.ID, orgID)
 		}
 		if err != nil {
-			s.fail(c, err)
-			return
+			return err
 		}
 	}
 	e, err := s.store.Export(c, orgID, id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.serveExport(c, e)
+	return nil
 }
 
 // downloadSignedExport serves an archive to whoever holds its link's token.
-func (s *Server) downloadSignedExport(c *gin.Context) {
+func (s *Server) downloadSignedExport(c *gin.Context) error {
 	id, err := pathID(c, "export")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	sub, err := s.tokens.VerifyFor(c.Query("token"), AudienceExportDownload)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if !strings.EqualFold(sub, id.String()) {
-		s.fail(c, domain.Unauthorized(domain.MsgTokenInvalid))
-		return
+		return domain.Unauthorized(domain.MsgTokenInvalid)
 	}
 	e, err := s.store.ExportByID(c, id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.serveExport(c, e)
+	return nil
 }
 
 // serveExport streams a finished export's archive (ranges supported, for resumed downloads).

@@ -61,6 +61,18 @@ func classify(err error) *domain.Error {
 	return &domain.Error{Kind: domain.KindInternal, Msg: domain.Msg(domain.MsgInternal)}
 }
 
+// handler is an endpoint: it writes its answer, or returns the error that handle answers with.
+type handler func(c *gin.Context) error
+
+// handle adapts a handler to gin: the one place where a handler's error becomes its answer.
+func (s *Server) handle(h handler) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			s.fail(c, err)
+		}
+	}
+}
+
 // fail answers with the vnd.error form of err. Unexpected errors are logged with the request's
 // details and answered with a generic message: internals never reach the client.
 func (s *Server) fail(c *gin.Context, err error) {

@@ -18,10 +18,10 @@ import (
 
 // reportingRoutes registers the exports of an organization's reports and its analytics.
 func (s *Server) reportingRoutes(g *gin.RouterGroup) {
-	g.POST("/organizations/:organization/reports/exports", s.createExport)
-	g.GET("/organizations/:organization/reports/exports/:export", s.getExport)
-	g.GET("/organizations/:organization/reports/exports/:export/download", s.downloadExport)
-	g.GET("/organizations/:organization/analytics", s.getAnalytics)
+	g.POST("/organizations/:organization/reports/exports", s.handle(s.createExport))
+	g.GET("/organizations/:organization/reports/exports/:export", s.handle(s.getExport))
+	g.GET("/organizations/:organization/reports/exports/:export/download", s.handle(s.downloadExport))
+	g.GET("/organizations/:organization/analytics", s.handle(s.getAnalytics))
 }
 
 type exportJSON struct {
@@ -68,18 +68,16 @@ func (s *Server) requireExporter(c *gin.Context) (domain.Organization, error) {
 // createExport records the export and starts its workflow (export/<id>), answering 202 at once.
 // The filters are the report list's; page and limit are read (and checked) like the list's but
 // do not narrow the export, which covers every matching report.
-func (s *Server) createExport(c *gin.Context) {
+func (s *Server) createExport(c *gin.Context) error {
 	o, err := s.requireExporter(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
 	states, place, category := q.states(domain.ReportStates), q.uuid("place"), q.uuid("category")
 	p := q.page()
 	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	draft := domain.Export{
 		ID: newID(c, "export"), OrganizationID: o.ID, RequesterID: callerOf(c), Language: langOf(c), CreatedAt: s.now(),
@@ -94,8 +92,7 @@ func (s *Server) createExport(c *gin.Context) {
 		}
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	_, err = s.temporal.ExecuteWorkflow(c, client.StartWorkflowOptions{
 		ID:                       workflows.ExportWorkflowID(e.ID),
@@ -118,10 +115,10 @@ func (s *Server) createExport(c *gin.Context) {
 		if ferr := s.store.FailExport(c, e.ID, "workflow not started: "+err.Error(), s.now()); ferr != nil {
 			s.log.ErrorContext(c, "export left pending", "export", e.ID, "error", ferr)
 		}
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusAccepted, renderExport(e))
+	return nil
 }
 
 // pathExport loads the export in the path, which must belong to the path's organization.
@@ -137,21 +134,21 @@ func (s *Server) pathExport(c *gin.Context) (domain.Export, error) {
 	return s.store.Export(c, o.ID, id)
 }
 
-func (s *Server) getExport(c *gin.Context) {
+func (s *Server) getExport(c *gin.Context) error {
 	e, err := s.pathExport(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderExport(e))
+	return nil
 }
 
 // downloadExport streams a finished export's archive to an admin or exporter.
-func (s *Server) downloadExport(c *gin.Context) {
+func (s *Server) downloadExport(c *gin.Context) error {
 	e, err := s.pathExport(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.serveExport(c, e)
+	return nil
 }

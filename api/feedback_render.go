@@ -120,6 +120,6 @@ func (s *Server) renderFeedbacks(c context.Context, fs []domain.Feedback) ([]fee
 	return renderWithExtras(c, fs, func(x domain.Feedback) uuid.UUID { return x.ID }, s.store.FeedbackExtrasFor, renderFeedbackWith)
 }
 
-func (s *Server) renderFeedback(c *gin.Context, status int, f domain.Feedback) {
-	respondOne(s, c, status, f, s.renderFeedbacks, itself[feedbackJSON])
+func (s *Server) renderFeedback(c *gin.Context, status int, f domain.Feedback) error {
+	return respondOne(c, status, f, s.renderFeedbacks, itself[feedbackJSON])
 }

@@ -12,8 +12,8 @@ import (
 )
 
 func (s *Server) feedbackImageRoutes(g *gin.RouterGroup) {
-	g.POST("/feedbacks/:feedback/images", s.postFeedbackImage)
-	g.GET("/feedbacks/:feedback/images/:image/:width/:height", s.getFeedbackImage)
+	g.POST("/feedbacks/:feedback/images", s.handle(s.postFeedbackImage))
+	g.GET("/feedbacks/:feedback/images/:image/:width/:height", s.handle(s.getFeedbackImage))
 }
 
 type imageUpload struct {
@@ -34,45 +34,40 @@ func (s *Server) readImageUpload(c *gin.Context) (domain.Image, error) {
 
 // postFeedbackImage adds a picture to a feedback: only its reporter may (others who can see it
 // get 403, others 404). It answers with the feedback, whose _links.images lists the new image.
-func (s *Server) postFeedbackImage(c *gin.Context) {
+func (s *Server) postFeedbackImage(c *gin.Context) error {
 	f, err := s.visibleFeedback(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if f.ReporterID != callerOf(c) {
-		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotReporter)})
-		return
+		return &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotReporter)}
 	}
 	img, err := s.readImageUpload(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	notices, err := s.documentAdded(c, f.ID)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	img.ID = newID(c, "image")
 	// An id made by an earlier attempt of this request means the image is there.
 	if _, err := s.store.AddFeedbackImage(c, f.ID, img, s.now(), notices...); err != nil && !store.IsDuplicateID(err) {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.respondFeedback(c, http.StatusCreated, f.ApplicationID, f.ID)
+	return s.respondFeedback(c, http.StatusCreated, f.ApplicationID, f.ID)
 }
 
 // getFeedbackImage sends an image of a feedback the caller may see, scaled to fit width×height.
-func (s *Server) getFeedbackImage(c *gin.Context) {
+func (s *Server) getFeedbackImage(c *gin.Context) error {
 	f, err := s.visibleFeedback(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.sendPathImage(c, func(ctx context.Context, id uuid.UUID) (domain.Image, error) {
 		return s.store.FeedbackImage(ctx, f.ID, id)
 	})
+	return nil
 }
 
 // documentAdded is the "document added to report" notice for each live report of a feedback.

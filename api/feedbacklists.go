@@ -12,8 +12,8 @@ import (
 )
 
 func (s *Server) feedbackListRoutes(g *gin.RouterGroup) {
-	g.GET("/feedbacks", s.listFeedbacks)
-	g.GET("/people/:person/feedbacks", s.listPersonFeedbacks)
+	g.GET("/feedbacks", s.handle(s.listFeedbacks))
+	g.GET("/people/:person/feedbacks", s.handle(s.listPersonFeedbacks))
 }
 
 // maxGeoNearRadius is half the Earth's circumference: a larger radius selects nothing more, so it
@@ -22,28 +22,26 @@ const maxGeoNearRadius = 20_040_000.0
 
 // listFeedbacks lists the application's feedbacks the caller may see (DELIVERED ones unless
 // state says otherwise).
-func (s *Server) listFeedbacks(c *gin.Context) {
+func (s *Server) listFeedbacks(c *gin.Context) error {
 	q := newQuery(c)
-	s.respondFeedbacks(c, q, q.feedbackFilter(c))
+	return s.respondFeedbacks(c, q, q.feedbackFilter(c))
 }
 
 // listPersonFeedbacks lists the feedbacks a person posted. Anyone may list someone's feedbacks;
 // the private ones show only to those allowed to see them (the person, and members of an
 // organization that received a report).
-func (s *Server) listPersonFeedbacks(c *gin.Context) {
+func (s *Server) listPersonFeedbacks(c *gin.Context) error {
 	id, err := pathID(c, "person")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.store.Person(c, id); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
 	f := q.feedbackFilter(c)
 	f.ReporterID = &id
-	s.respondFeedbacks(c, q, f)
+	return s.respondFeedbacks(c, q, f)
 }
 
 // feedbackFilter reads the filters both feedback lists accept.
@@ -60,8 +58,8 @@ func (q *query) feedbackFilter(c *gin.Context) store.FeedbackFilter {
 	}
 }
 
-func (s *Server) respondFeedbacks(c *gin.Context, q *query, f store.FeedbackFilter) {
-	respondList(s, c, q, func(p domain.Page) ([]domain.Feedback, int, error) { return s.store.Feedbacks(c, f, p) },
+func (s *Server) respondFeedbacks(c *gin.Context, q *query, f store.FeedbackFilter) error {
+	return respondList(c, q, func(p domain.Page) ([]domain.Feedback, int, error) { return s.store.Feedbacks(c, f, p) },
 		func(fs []domain.Feedback) ([]feedbackJSON, error) { return s.renderFeedbacks(c, fs) })
 }
 

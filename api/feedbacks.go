@@ -17,11 +17,11 @@ import (
 )
 
 func (s *Server) feedbackRoutes(g *gin.RouterGroup) {
-	g.POST("/feedbacks/issues", s.postIssue)
-	g.GET("/feedbacks/:feedback", s.getFeedback)
-	g.GET("/feedbacks/:feedback/tracking", s.getFeedbackTracking)
-	g.POST("/feedbacks/:feedback/workflow/transition", s.transitionFeedback)
-	g.PATCH("/feedbacks/:feedback/state", s.transitionFeedback)
+	g.POST("/feedbacks/issues", s.handle(s.postIssue))
+	g.GET("/feedbacks/:feedback", s.handle(s.getFeedback))
+	g.GET("/feedbacks/:feedback/tracking", s.handle(s.getFeedbackTracking))
+	g.POST("/feedbacks/:feedback/workflow/transition", s.handle(s.transitionFeedback))
+	g.PATCH("/feedbacks/:feedback/state", s.handle(s.transitionFeedback))
 }
 
 type feedbackData struct {
@@ -117,23 +117,21 @@ func (s *Server) parseFeedback(c *gin.Context, in feedbackData) (domain.Feedback
 
 // postIssue creates a feedback through its workflow and answers once matching is decided:
 // 201 with the DELIVERED feedback, or 409 when no organization can receive it.
-func (s *Server) postIssue(c *gin.Context) {
+func (s *Server) postIssue(c *gin.Context) error {
 	var in feedbackData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	f, err := s.parseFeedback(c, in)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.processFeedback(c, f, http.StatusCreated)
+	return s.processFeedback(c, f, http.StatusCreated)
 }
 
 // processFeedback runs (or re-runs) matching through update-with-start on feedback/<id> and
 // answers with the feedback, or with the reason it failed.
-func (s *Server) processFeedback(c *gin.Context, f domain.Feedback, status int) {
+func (s *Server) processFeedback(c *gin.Context, f domain.Feedback, status int) error {
 	var res workflows.FeedbackResult
 	err := s.runFeedback(c, f, client.WorkflowUpdateStageCompleted, func(h client.WorkflowUpdateHandle) error { return h.Get(c, &res) })
 	if alreadyRan(err) {
@@ -145,10 +143,9 @@ func (s *Server) processFeedback(c *gin.Context, f domain.Feedback, status int) 
 		err = feedbackFailure(res, f)
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.respondFeedback(c, status, f.ApplicationID, f.ID)
+	return s.respondFeedback(c, status, f.ApplicationID, f.ID)
 }
 
 // runFeedback starts feedback/<id> (or a new run of a FAILED one) with the update that waits for
@@ -230,66 +227,57 @@ func (s *Server) visibleFeedback(c *gin.Context) (domain.Feedback, error) {
 	return f, nil
 }
 
-func (s *Server) getFeedback(c *gin.Context) {
+func (s *Server) getFeedback(c *gin.Context) error {
 	f, err := s.visibleFeedback(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.renderFeedback(c, http.StatusOK, f)
+	return s.renderFeedback(c, http.StatusOK, f)
 }
 
-func (s *Server) respondFeedback(c *gin.Context, status int, appID, id uuid.UUID) {
+func (s *Server) respondFeedback(c *gin.Context, status int, appID, id uuid.UUID) error {
 	f, err := s.store.Feedback(c, appID, id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.renderFeedback(c, status, f)
+	return s.renderFeedback(c, status, f)
 }
 
-func (s *Server) getFeedbackTracking(c *gin.Context) {
+func (s *Server) getFeedbackTracking(c *gin.Context) error {
 	f, err := s.visibleFeedback(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	respondOne(s, c, http.StatusOK, f, s.renderFeedbacks, func(j feedbackJSON) any { return j.Embedded.Tracking })
+	return respondOne(c, http.StatusOK, f, s.renderFeedbacks, func(j feedbackJSON) any { return j.Embedded.Tracking })
 }
 
 // transitionFeedback lets a feedback's reporter ask for matching again once it FAILED.
-func (s *Server) transitionFeedback(c *gin.Context) {
+func (s *Server) transitionFeedback(c *gin.Context) error {
 	f, err := s.visibleFeedback(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	name, err := readTransition(c, domain.FeedbackMachine)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if f.ReporterID != callerOf(c) {
-		s.fail(c, domain.Forbidden())
-		return
+		return domain.Forbidden()
 	}
 	wf := workflows.FeedbackWorkflowID(f.ID)
 	var res workflows.FeedbackResult
 	if s.earlierOutcome(c, wf, workflows.UpdateProcessFeedback, &res) {
 		// An earlier attempt of this request processed it: that is the outcome.
 		if err := feedbackFailure(res, f); err != nil {
-			s.fail(c, err)
-			return
+			return err
 		}
-		s.respondFeedback(c, http.StatusOK, f.ApplicationID, f.ID)
-		return
+		return s.respondFeedback(c, http.StatusOK, f.ApplicationID, f.ID)
 	}
 	if _, err := domain.FeedbackClientMachine.Next(f.State, name); err != nil {
 		if domain.IsKind(err, domain.KindInvalid) { // a transition only the workflow performs
 			err = domain.Conflict(domain.MsgTransitionNotAllowed, name, string(f.State))
 		}
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.processFeedback(c, f, http.StatusOK)
+	return s.processFeedback(c, f, http.StatusOK)
 }

@@ -129,23 +129,21 @@ func renderWithExtras[T, X, J any](ctx context.Context, items []T, id func(T) uu
 
 // respondList answers a page of a collection: the query's paging (and the violations of the
 // filters read before), the store's page of items, and their rendering.
-func respondList[T, J any](s *Server, c *gin.Context, q *query, list func(domain.Page) ([]T, int, error), render func([]T) ([]J, error)) {
+func respondList[T, J any](c *gin.Context, q *query, list func(domain.Page) ([]T, int, error), render func([]T) ([]J, error)) error {
 	p := q.page()
 	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	items, total, err := list(p)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	out, err := render(items)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderPage(c, p, total, out))
+	return nil
 }
 
 // each renders the items of a page one by one.
@@ -161,13 +159,13 @@ func each[T, J any](render func(T) J) func([]T) ([]J, error) {
 
 // respondOne answers with one resource, rendered as a page's items are; view picks what of it
 // is sent (the resource itself, or its tracking).
-func respondOne[T, J any](s *Server, c *gin.Context, status int, item T, render func(context.Context, []T) ([]J, error), view func(J) any) {
+func respondOne[T, J any](c *gin.Context, status int, item T, render func(context.Context, []T) ([]J, error), view func(J) any) error {
 	out, err := render(c, []T{item})
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, status, view(out[0]))
+	return nil
 }
 
 // itself is the view of respondOne that sends the whole resource.

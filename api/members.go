@@ -10,11 +10,11 @@ import (
 )
 
 func (s *Server) memberRoutes(g *gin.RouterGroup) {
-	g.POST("/organizations/:organization/members", s.addMember)
-	g.GET("/organizations/:organization/members", s.listMembers)
-	g.GET("/organizations/:organization/members/:member", s.getMember)
-	g.PATCH("/organizations/:organization/members/:member", s.patchMember)
-	g.DELETE("/organizations/:organization/members/:member", s.removeMember)
+	g.POST("/organizations/:organization/members", s.handle(s.addMember))
+	g.GET("/organizations/:organization/members", s.handle(s.listMembers))
+	g.GET("/organizations/:organization/members/:member", s.handle(s.getMember))
+	g.PATCH("/organizations/:organization/members/:member", s.handle(s.patchMember))
+	g.DELETE("/organizations/:organization/members/:member", s.handle(s.removeMember))
 }
 
 type memberJSON struct {
@@ -78,26 +78,22 @@ type memberData struct {
 	Person *string `json:"person"`
 }
 
-func (s *Server) addMember(c *gin.Context) {
+func (s *Server) addMember(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.requireAdmin(c, o.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in memberData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	personID := vs.CheckUUID("person", in.Person, true)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	id := newID(c, "member")
 	m, err := s.store.AddMember(c, id, o.ID, personID)
@@ -107,10 +103,10 @@ func (s *Server) addMember(c *gin.Context) {
 		}
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.respondMember(c, http.StatusCreated, m)
+	return nil
 }
 
 func (s *Server) respondMember(c *gin.Context, status int, m domain.Member) {
@@ -122,28 +118,25 @@ func (s *Server) respondMember(c *gin.Context, status int, m domain.Member) {
 	hal(c, status, renderMember(m, &p))
 }
 
-func (s *Server) listMembers(c *gin.Context) {
+func (s *Server) listMembers(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.membership(c, o.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
 	p, ps := q.page(), q.personSearch()
 	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	members, total, err := s.store.Members(c, o.ID, ps, p)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.renderMembers(c, p, total, members)
+	return nil
 }
 
 // pathMember loads the organization and member named in the path, checking the caller is a member.
@@ -163,13 +156,13 @@ func (s *Server) pathMember(c *gin.Context) (caller, target domain.Member, err e
 	return caller, target, err
 }
 
-func (s *Server) getMember(c *gin.Context) {
+func (s *Server) getMember(c *gin.Context) error {
 	_, m, err := s.pathMember(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.respondMember(c, http.StatusOK, m)
+	return nil
 }
 
 type memberPatch struct {
@@ -177,52 +170,46 @@ type memberPatch struct {
 }
 
 // patchMember replaces a member's roles (admins only); the last admin cannot lose the role.
-func (s *Server) patchMember(c *gin.Context) {
+func (s *Server) patchMember(c *gin.Context) error {
 	caller, m, err := s.pathMember(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if !caller.Roles.Has(domain.RoleAdmin) {
-		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAdmin)})
-		return
+		return &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAdmin)}
 	}
 	var in memberPatch
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if in.Roles == nil {
 		s.respondMember(c, http.StatusOK, m)
-		return
+		return nil
 	}
 	roles, err := domain.ParseRoles("roles", *in.Roles)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	m, err = s.store.SetMemberRoles(c, m.OrganizationID, m.ID, roles)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.respondMember(c, http.StatusOK, m)
+	return nil
 }
 
 // removeMember lets an admin remove anyone, and anyone leave, but never the last admin.
-func (s *Server) removeMember(c *gin.Context) {
+func (s *Server) removeMember(c *gin.Context) error {
 	caller, m, err := s.pathMember(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if !caller.Roles.Has(domain.RoleAdmin) && caller.ID != m.ID {
-		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAdmin)})
-		return
+		return &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAdmin)}
 	}
 	if err := s.store.RemoveMember(c, m.OrganizationID, m.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

@@ -12,11 +12,11 @@ import (
 )
 
 func (s *Server) notificationRoutes(g *gin.RouterGroup) {
-	g.GET("/people/:person/notifications", s.listNotifications)
-	g.PATCH("/people/:person/notifications/:notification", s.patchNotification)
-	g.POST("/people/:person/notifications/read", s.readAllNotifications)
-	g.POST("/people/:person/devices", s.addDevice)
-	g.DELETE("/people/:person/devices/:device", s.removeDevice)
+	g.GET("/people/:person/notifications", s.handle(s.listNotifications))
+	g.PATCH("/people/:person/notifications/:notification", s.handle(s.patchNotification))
+	g.POST("/people/:person/notifications/read", s.handle(s.readAllNotifications))
+	g.POST("/people/:person/devices", s.handle(s.addDevice))
+	g.DELETE("/people/:person/devices/:device", s.handle(s.removeDevice))
 }
 
 // pathSelf reads the {person} of the path, which must be the caller: walls and devices are private.
@@ -88,11 +88,10 @@ func renderNotification(e store.WallEntry, lang domain.Lang) notificationJSON {
 
 // listNotifications is the wall as the caller's application shows it: newest first, all, only
 // unread (?read=false) or only read (?read=true).
-func (s *Server) listNotifications(c *gin.Context) {
+func (s *Server) listNotifications(c *gin.Context) error {
 	id, err := s.pathSelf(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
 	p := q.page()
@@ -108,64 +107,58 @@ func (s *Server) listNotifications(c *gin.Context) {
 		q.vs.Add("read", domain.MsgInvalidBool)
 	}
 	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	entries, total, err := s.store.Wall(c, id, appOf(c).ID, read, p)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	items := make([]notificationJSON, len(entries))
 	for i, e := range entries {
 		items[i] = renderNotification(e, langOf(c))
 	}
 	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	return nil
 }
 
 type readData struct {
 	Read *bool `json:"read"`
 }
 
-func (s *Server) patchNotification(c *gin.Context) {
+func (s *Server) patchNotification(c *gin.Context) error {
 	person, err := s.pathSelf(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	id, err := pathID(c, "notification")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in readData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if in.Read == nil {
-		s.fail(c, domain.Invalid("read", domain.MsgNotNull))
-		return
+		return domain.Invalid("read", domain.MsgNotNull)
 	}
 	e, err := s.store.MarkRead(c, person, appOf(c).ID, id, *in.Read)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderNotification(e, langOf(c)))
+	return nil
 }
 
-func (s *Server) readAllNotifications(c *gin.Context) {
+func (s *Server) readAllNotifications(c *gin.Context) error {
 	person, err := s.pathSelf(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.store.MarkAllRead(c, person, appOf(c).ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }
 
 type deviceData struct {
@@ -183,30 +176,26 @@ type deviceJSON struct {
 }
 
 // addDevice registers a phone or browser for the caller's pushes of the request's application.
-func (s *Server) addDevice(c *gin.Context) {
+func (s *Server) addDevice(c *gin.Context) error {
 	person, err := s.pathSelf(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in deviceData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	vs.CheckText("token", in.Token, true, 4096)
 	vs.CheckText("platform", in.Platform, false, 50)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	app := appOf(c).ID
 	d, err := s.store.AddDevice(c, store.Device{ID: newID(c, "device"), PersonID: person, ApplicationID: &app,
 		Token: strings.TrimSpace(*in.Token), Platform: deref(trimmed(in.Platform))})
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	id := d.ID.String()
 	hal(c, http.StatusCreated, deviceJSON{Type: "Device", ID: id, Token: d.Token, Platform: d.Platform, CreatedAt: isoTime(d.CreatedAt),
@@ -214,22 +203,21 @@ func (s *Server) addDevice(c *gin.Context) {
 			"self":   link("/people/"+person.String()+"/devices/"+id, "person", person.String(), "device", id),
 			"person": personLink(person),
 		}})
+	return nil
 }
 
-func (s *Server) removeDevice(c *gin.Context) {
+func (s *Server) removeDevice(c *gin.Context) error {
 	person, err := s.pathSelf(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	id, err := pathID(c, "device")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if err := s.store.RemoveDevice(c, person, appOf(c).ID, id); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

@@ -32,15 +32,15 @@ func (s *Server) open311Routes(r *gin.Engine) {
 	g := r.Group("/open311/v2")
 	for _, f := range []string{".xml", ".json"} {
 		g.GET("/discovery"+f, s.open311Discovery)
-		g.GET("/services"+f, s.open311Services)
-		g.GET("/requests"+f, s.open311Requests)
-		g.POST("/requests"+f, s.open311PostRequest)
-		g.GET("/servicerequestupdates"+f, s.open311Updates)
+		g.GET("/services"+f, s.handle(s.open311Services))
+		g.GET("/requests"+f, s.handle(s.open311Requests))
+		g.POST("/requests"+f, s.handle(s.open311PostRequest))
+		g.GET("/servicerequestupdates"+f, s.handle(s.open311Updates))
 	}
-	g.GET("/services/:resource", s.open311Service)
-	g.GET("/requests/:resource", s.open311Request)
-	g.GET("/tokens/:resource", s.open311Token)
-	g.GET("/media/:feedback/:image", s.open311Media)
+	g.GET("/services/:resource", s.handle(s.open311Service))
+	g.GET("/requests/:resource", s.handle(s.open311Request))
+	g.GET("/tokens/:resource", s.handle(s.open311Token))
+	g.GET("/media/:feedback/:image", s.handle(s.open311Media))
 }
 
 func isOpen311(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, open311Prefix) }

@@ -88,46 +88,38 @@ func asOpen311Params(err error) error {
 // POST /feedbacks/issues (parseFeedback, then the feedback workflow's matching), reported by
 // the client's account. It answers the feedback's id as service_request_id once matching is
 // decided, or a token when matching takes longer than OPEN311_POST_WAIT.
-func (s *Server) open311PostRequest(c *gin.Context) {
+func (s *Server) open311PostRequest(c *gin.Context) error {
 	form, err := open311Form(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	in, perr := open311.ParseNewRequest(form)
 	// Who asks comes first: a request without a valid key learns nothing of its other values.
 	if err := violationsOn(perr, "api_key", "jurisdiction_id"); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	oc, err := s.open311Authenticate(c, in.JurisdictionID, in.APIKey, true)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if perr != nil {
-		s.fail(c, perr)
-		return
+		return perr
 	}
 	catalog, err := s.open311Catalog(c, oc.app)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	sv, err := open311Find(catalog, in.ServiceCode)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	meta, err := open311.Metadata(sv.schema, in.Attributes)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	f, err := s.open311Feedback(c, oc, sv, in, meta)
 	if err != nil {
-		s.fail(c, asOpen311Params(err))
-		return
+		return asOpen311Params(err)
 	}
 	row := store.Open311Request{
 		FeedbackID: f.ID, KeyID: oc.key.ID, Token: uuid.New(), Email: domain.NormalizeEmail(in.Email),
@@ -135,16 +127,14 @@ func (s *Server) open311PostRequest(c *gin.Context) {
 		Address: in.AddressString, AddressID: in.AddressID, MediaURL: in.MediaURL,
 	}
 	if err := s.store.InsertOpen311Request(c, row); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var h client.WorkflowUpdateHandle
 	err = s.runFeedback(c, f, client.WorkflowUpdateStageAccepted, func(x client.WorkflowUpdateHandle) error { h = x; return nil })
 	if err != nil && !alreadyRan(err) {
 		// Nothing started: the request leaves nothing behind.
 		_ = s.store.DeleteOpen311Request(context.WithoutCancel(c), f.ID)
-		s.fail(c, err)
-		return
+		return err
 	}
 	wait, cancel := context.WithTimeout(c, s.settings.Open311.PostWait)
 	defer cancel()
@@ -162,22 +152,21 @@ func (s *Server) open311PostRequest(c *gin.Context) {
 		s.open311Answer(c, http.StatusAccepted, open311.Created{
 			Token: ptr(row.Token.String()), ServiceNotice: ptr(domain.Msg(domain.MsgOpen311Pending).In(langOf(c))),
 		})
-		return
+		return nil
 	}
 	if err != nil {
-		s.fail(c, open311NotCreated(err))
-		return
+		return open311NotCreated(err)
 	}
 	rows, err := s.store.Open311Requests(c, store.Open311Filter{ApplicationID: oc.app.ID, Reader: oc.reader(), IDs: []uuid.UUID{f.ID}, Limit: 1})
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var notice *string
 	if len(rows) == 1 {
 		notice = ptr(domain.Msg(domain.MsgOpen311Notice, agencies(rows[0].Reports, nil)).In(langOf(c)))
 	}
 	s.open311Answer(c, http.StatusCreated, open311.Created{ServiceRequestID: ptr(f.ID.String()), ServiceNotice: notice})
+	return nil
 }
 
 // open311NotCreated turns matching's refusal (no organization covers the point for the service)
@@ -229,22 +218,19 @@ func agencies(reports []store.Open311Report, states []domain.State) string {
 }
 
 // open311Token answers the request a token stands for: its id once matching delivered it.
-func (s *Server) open311Token(c *gin.Context) {
+func (s *Server) open311Token(c *gin.Context) error {
 	name, err := resourceOf(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	oc, err := s.open311Reader(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	unknown := &domain.Error{Kind: domain.KindNotFound, Msg: domain.Msg(domain.MsgOpen311TokenUnknown, name)}
 	token, ok := domain.ParseUUID(name)
 	if !ok {
-		s.fail(c, unknown)
-		return
+		return unknown
 	}
 	t, err := s.store.Open311TokenOf(c, oc.app.ID, token, oc.reader())
 	if err == nil && t.Recorded && t.State == domain.FeedbackFailed {
@@ -254,12 +240,12 @@ func (s *Server) open311Token(c *gin.Context) {
 		err = unknown
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	answer := open311.TokenAnswer{Token: token.String()}
 	if t.Recorded && t.State == domain.FeedbackDelivered {
 		answer.ServiceRequestID = ptr(t.FeedbackID.String())
 	}
 	s.open311Answer(c, http.StatusOK, answer)
+	return nil
 }

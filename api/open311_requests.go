@@ -15,16 +15,14 @@ import (
 
 // open311Requests answers GET requests: the jurisdiction's delivered feedbacks that the caller
 // may read (public ones, and with a key the client's own), newest first.
-func (s *Server) open311Requests(c *gin.Context) {
+func (s *Server) open311Requests(c *gin.Context) error {
 	q, err := open311.ParseRequestsQuery(c.Request.URL.Query(), s.now())
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	oc, err := s.open311Authenticate(c, q.JurisdictionID, q.APIKey, false)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	of := store.Open311Filter{
 		ApplicationID: oc.app.ID, Reader: oc.reader(), From: q.From, To: q.To, Open: q.Open, Closed: q.Closed,
@@ -39,24 +37,23 @@ func (s *Server) open311Requests(c *gin.Context) {
 		}
 		if len(of.IDs) == 0 {
 			s.open311Answer(c, http.StatusOK, open311.ServiceRequests{})
-			return
+			return nil
 		}
 	} else if len(q.ServiceCodes) > 0 {
 		if err := s.open311ByService(c, oc.app, q.ServiceCodes, &of); err != nil {
-			s.fail(c, err)
-			return
+			return err
 		}
 	}
 	rows, err := s.store.Open311Requests(c, of)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	out := make(open311.ServiceRequests, len(rows))
 	for i, r := range rows {
 		out[i] = s.open311Render(c, r)
 	}
 	s.open311Answer(c, http.StatusOK, out)
+	return nil
 }
 
 // open311ByService narrows a listing to the services named; an unknown code is a 404.
@@ -84,30 +81,27 @@ func (s *Server) open311ByService(c *gin.Context, app domain.Application, codes 
 }
 
 // open311Request answers GET requests/{service_request_id}: a list of one request.
-func (s *Server) open311Request(c *gin.Context) {
+func (s *Server) open311Request(c *gin.Context) error {
 	name, err := resourceOf(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	oc, err := s.open311Reader(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var rows []store.Open311Row
 	if id, ok := domain.ParseUUID(name); ok {
 		rows, err = s.store.Open311Requests(c, store.Open311Filter{ApplicationID: oc.app.ID, Reader: oc.reader(), IDs: []uuid.UUID{id}, Limit: 1})
 		if err != nil {
-			s.fail(c, err)
-			return
+			return err
 		}
 	}
 	if len(rows) == 0 {
-		s.fail(c, &domain.Error{Kind: domain.KindNotFound, Msg: domain.Msg(domain.MsgOpen311RequestUnknown, name)})
-		return
+		return &domain.Error{Kind: domain.KindNotFound, Msg: domain.Msg(domain.MsgOpen311RequestUnknown, name)}
 	}
 	s.open311Answer(c, http.StatusOK, open311.ServiceRequests{s.open311Render(c, rows[0])})
+	return nil
 }
 
 // open311Render shows a delivered feedback as a service request.
@@ -173,46 +167,41 @@ func (s *Server) open311MediaURL(feedback, image uuid.UUID) string {
 }
 
 // open311Media sends a public feedback's picture, to anyone; a private feedback's is a 404.
-func (s *Server) open311Media(c *gin.Context) {
+func (s *Server) open311Media(c *gin.Context) error {
 	feedback, err := pathID(c, "feedback")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	image, err := pathID(c, "image")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	img, err := s.store.Open311Media(c, feedback, image)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	c.Header("Cache-Control", "public, max-age=300")
 	c.Data(http.StatusOK, img.ContentType, img.Data)
+	return nil
 }
 
 // open311Updates answers FixMyStreet's GET servicerequestupdates: each change of a readable
 // request's status within the window, oldest first, with FixMyStreet's extended statuses.
-func (s *Server) open311Updates(c *gin.Context) {
+func (s *Server) open311Updates(c *gin.Context) error {
 	q, err := open311.ParseUpdatesQuery(c.Request.URL.Query(), s.now())
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	oc, err := s.open311Authenticate(c, q.JurisdictionID, q.APIKey, false)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	candidates, all, err := s.store.Open311Changes(c, store.Open311UpdateFilter{
 		ApplicationID: oc.app.ID, Reader: oc.reader(), From: q.From, To: q.To,
 		Limit: q.PageSize, Offset: (q.Page - 1) * q.PageSize,
 	})
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	byFeedback := map[uuid.UUID][]open311.Checkpoint{}
 	agency := map[uuid.UUID]string{}
@@ -244,4 +233,5 @@ func (s *Server) open311Updates(c *gin.Context) {
 		})
 	}
 	s.open311Answer(c, http.StatusOK, out)
+	return nil
 }

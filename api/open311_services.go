@@ -104,46 +104,42 @@ func open311Find(catalog []open311Service, code string) (open311Service, error) 
 	return open311Service{}, &domain.Error{Kind: domain.KindNotFound, Msg: domain.Msg(domain.MsgOpen311ServiceUnknown, code)}
 }
 
-func (s *Server) open311Services(c *gin.Context) {
+func (s *Server) open311Services(c *gin.Context) error {
 	oc, err := s.open311Reader(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	catalog, err := s.open311Catalog(c, oc.app)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	out := make(open311.Services, len(catalog))
 	for i, sv := range catalog {
 		out[i] = sv.Service
 	}
 	s.open311Answer(c, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) open311Service(c *gin.Context) {
+func (s *Server) open311Service(c *gin.Context) error {
 	code, err := resourceOf(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	oc, err := s.open311Reader(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	catalog, err := s.open311Catalog(c, oc.app)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	sv, err := open311Find(catalog, code)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.open311Answer(c, http.StatusOK, open311.ServiceDefinition{ServiceCode: sv.ServiceCode, Attributes: open311.Attributes(sv.schema)})
+	return nil
 }
 
 func ptr[T any](v T) *T { return &v }

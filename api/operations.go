@@ -15,18 +15,18 @@ import (
 )
 
 func (s *Server) operationRoutes(g *gin.RouterGroup) {
-	g.POST("/operations", s.createOperation)
-	g.GET("/operations/:operation", s.getOperation)
-	g.PATCH("/operations/:operation", s.patchOperation)
-	g.DELETE("/operations/:operation", s.deleteOperation)
-	g.POST("/operations/:operation/assign", s.assignOperation)
-	g.POST("/operations/:operation/workflow/transition", s.transitionOperation)
-	g.PATCH("/operations/:operation/state", s.transitionOperation)
-	g.GET("/operations/:operation/tracking", s.getOperationTracking)
-	g.GET("/operations/:operation/logs", s.listOperationLogs)
-	g.GET("/reports/:report/operations", s.listReportOperations)
-	g.GET("/organizations/:organization/operations", s.listOrganizationOperations)
-	g.GET("/people/:person/operations", s.listPersonOperations)
+	g.POST("/operations", s.handle(s.createOperation))
+	g.GET("/operations/:operation", s.handle(s.getOperation))
+	g.PATCH("/operations/:operation", s.handle(s.patchOperation))
+	g.DELETE("/operations/:operation", s.handle(s.deleteOperation))
+	g.POST("/operations/:operation/assign", s.handle(s.assignOperation))
+	g.POST("/operations/:operation/workflow/transition", s.handle(s.transitionOperation))
+	g.PATCH("/operations/:operation/state", s.handle(s.transitionOperation))
+	g.GET("/operations/:operation/tracking", s.handle(s.getOperationTracking))
+	g.GET("/operations/:operation/logs", s.handle(s.listOperationLogs))
+	g.GET("/reports/:report/operations", s.handle(s.listReportOperations))
+	g.GET("/organizations/:organization/operations", s.handle(s.listOrganizationOperations))
+	g.GET("/people/:person/operations", s.handle(s.listPersonOperations))
 }
 
 type operationJSON struct {
@@ -93,13 +93,12 @@ func (s *Server) renderOperations(c context.Context, ops []domain.Operation) ([]
 	return renderWithExtras(c, ops, func(x domain.Operation) uuid.UUID { return x.ID }, s.store.OperationExtrasFor, renderOperationWith)
 }
 
-func (s *Server) respondOperation(c *gin.Context, status int, id uuid.UUID) {
+func (s *Server) respondOperation(c *gin.Context, status int, id uuid.UUID) error {
 	o, err := s.store.Operation(c, appOf(c).ID, id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	respondOne(s, c, status, o, s.renderOperations, itself[operationJSON])
+	return respondOne(c, status, o, s.renderOperations, itself[operationJSON])
 }
 
 // readableOperation loads the operation in the path with its report, if the caller belongs to an
@@ -167,30 +166,26 @@ var (
 
 // createOperation adds an operation to a report through the report's workflow, which starts the
 // operation's own workflow (operation/<id>).
-func (s *Server) createOperation(c *gin.Context) {
+func (s *Server) createOperation(c *gin.Context) error {
 	var in operationData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	reportID := vs.CheckUUID("report", in.Report, true)
 	start := in.check(&vs)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	r, err := s.reportFor(c, reportID)
 	if domain.IsKind(err, domain.KindNotFound) {
 		err = domain.Invalid("report", domain.MsgUnknownReference)
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if err := s.requireTreatingAdmin(c, r); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	op := domain.Operation{
 		ID: newID(c, "operation"), ReportID: r.ID, OrganizationID: r.Treating(), CreatedBy: callerOf(c),
@@ -199,54 +194,47 @@ func (s *Server) createOperation(c *gin.Context) {
 	}
 	var out workflows.ReportState
 	if err := s.update(c, workflows.ReportWorkflowID(r.ID), workflows.UpdateReportAddOp, workflows.AddOperationRequest{Operation: op}, &out); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.respondOperation(c, http.StatusCreated, op.ID)
+	return s.respondOperation(c, http.StatusCreated, op.ID)
 }
 
-func (s *Server) getOperation(c *gin.Context) {
+func (s *Server) getOperation(c *gin.Context) error {
 	o, _, err := s.readableOperation(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	respondOne(s, c, http.StatusOK, o, s.renderOperations, itself[operationJSON])
+	return respondOne(c, http.StatusOK, o, s.renderOperations, itself[operationJSON])
 }
 
-func (s *Server) getOperationTracking(c *gin.Context) {
+func (s *Server) getOperationTracking(c *gin.Context) error {
 	o, _, err := s.readableOperation(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	respondOne(s, c, http.StatusOK, o, s.renderOperations, func(j operationJSON) any { return j.Embedded.Tracking })
+	return respondOne(c, http.StatusOK, o, s.renderOperations, func(j operationJSON) any { return j.Embedded.Tracking })
 }
 
 // patchOperation changes an operation: any field for an admin of the organization treating the
 // report, the name and description for the member it is assigned to.
-func (s *Server) patchOperation(c *gin.Context) {
+func (s *Server) patchOperation(c *gin.Context) error {
 	o, admin, err := s.operationEditor(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in operationData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if !admin {
 		if err := in.checkAssigneeFields(); err != nil {
-			s.fail(c, err)
-			return
+			return err
 		}
 	}
 	var vs domain.Violations
 	start := in.check(&vs)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var out workflows.OperationState
 	if err := s.update(c, workflows.OperationWorkflowID(o.ID), workflows.UpdateOperationEdit, workflows.EditOperationRequest{
@@ -254,25 +242,23 @@ func (s *Server) patchOperation(c *gin.Context) {
 			StartDate: start, Duration: in.Duration},
 		ActorID: callerOf(c),
 	}, &out); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.respondOperation(c, http.StatusOK, o.ID)
+	return s.respondOperation(c, http.StatusOK, o.ID)
 }
 
-func (s *Server) deleteOperation(c *gin.Context) {
+func (s *Server) deleteOperation(c *gin.Context) error {
 	o, _, err := s.adminOperation(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var out workflows.OperationState
 	if err := s.update(c, workflows.OperationWorkflowID(o.ID), workflows.UpdateOperationRemove,
 		workflows.RemoveOperationRequest{ActorID: callerOf(c)}, &out); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }
 
 type assignData struct {
@@ -280,74 +266,63 @@ type assignData struct {
 }
 
 // assignOperation hands the operation to an operator or admin of the organization treating the report.
-func (s *Server) assignOperation(c *gin.Context) {
+func (s *Server) assignOperation(c *gin.Context) error {
 	o, r, err := s.adminOperation(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in assignData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	memberID := vs.CheckUUID("member", in.Member, true)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	m, err := s.store.Member(c, r.Treating(), memberID)
 	if domain.IsKind(err, domain.KindNotFound) {
 		err = domain.Invalid("member", domain.MsgUnknownReference)
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if !m.Roles.Has(domain.RoleOperator) && !m.Roles.Has(domain.RoleAdmin) {
-		s.fail(c, domain.Invalid("member", domain.MsgAssigneeRole))
-		return
+		return domain.Invalid("member", domain.MsgAssigneeRole)
 	}
 	var out workflows.OperationState
 	if err := s.update(c, workflows.OperationWorkflowID(o.ID), workflows.UpdateOperationAssign,
 		workflows.AssignRequest{MemberID: m.ID, PersonID: m.PersonID, ActorID: callerOf(c)}, &out); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.respondOperation(c, http.StatusOK, o.ID)
+	return s.respondOperation(c, http.StatusOK, o.ID)
 }
 
 // transitionOperation applies "progress" or "resolve": by the assigned member or an admin.
-func (s *Server) transitionOperation(c *gin.Context) {
+func (s *Server) transitionOperation(c *gin.Context) error {
 	o, r, err := s.readableOperation(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	assigned := o.OperatorPersonID != nil && *o.OperatorPersonID == callerOf(c)
 	if !assigned {
 		if err := s.requireTreatingAdmin(c, r); err != nil {
-			s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAssigned)})
-			return
+			return &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAssigned)}
 		}
 	}
 	name, err := readTransition(c, domain.OperationMachine)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if name == "assign" {
-		s.fail(c, domain.Invalid("transition", domain.MsgUnknownTransition, name))
-		return
+		return domain.Invalid("transition", domain.MsgUnknownTransition, name)
 	}
 	var out workflows.OperationState
 	if err := s.update(c, workflows.OperationWorkflowID(o.ID), workflows.UpdateOperationTransition,
 		workflows.OperationTransitionRequest{Transition: name, ActorID: callerOf(c)}, &out); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.respondOperation(c, http.StatusOK, o.ID)
+	return s.respondOperation(c, http.StatusOK, o.ID)
 }
 
 type logEntryJSON struct {
@@ -362,11 +337,10 @@ type logEntryJSON struct {
 }
 
 // listOperationLogs shows every change of an operation (admins of an organization of the chain).
-func (s *Server) listOperationLogs(c *gin.Context) {
+func (s *Server) listOperationLogs(c *gin.Context) error {
 	o, r, err := s.readableOperation(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	admin := false
 	for _, org := range r.Chain {
@@ -375,19 +349,16 @@ func (s *Server) listOperationLogs(c *gin.Context) {
 		}
 	}
 	if !admin {
-		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAdmin)})
-		return
+		return &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAdmin)}
 	}
 	q := newQuery(c)
 	p := q.page()
 	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	entries, total, err := s.store.OperationLogs(c, o.ID, p)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	items := make([]logEntryJSON, len(entries))
 	for i, e := range entries {
@@ -398,6 +369,7 @@ func (s *Server) listOperationLogs(c *gin.Context) {
 		}
 	}
 	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	return nil
 }
 
 // operationFilter reads the filters every operation list shares.
@@ -408,52 +380,47 @@ func (q *query) operationFilter(appID uuid.UUID) store.OperationFilter {
 	}
 }
 
-func (s *Server) respondOperations(c *gin.Context, q *query, f store.OperationFilter) {
-	respondList(s, c, q, func(p domain.Page) ([]domain.Operation, int, error) { return s.store.Operations(c, f, p) },
+func (s *Server) respondOperations(c *gin.Context, q *query, f store.OperationFilter) error {
+	return respondList(c, q, func(p domain.Page) ([]domain.Operation, int, error) { return s.store.Operations(c, f, p) },
 		func(ops []domain.Operation) ([]operationJSON, error) { return s.renderOperations(c, ops) })
 }
 
-func (s *Server) listReportOperations(c *gin.Context) {
+func (s *Server) listReportOperations(c *gin.Context) error {
 	r, err := s.readableReport(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
 	f := q.operationFilter(appOf(c).ID)
 	f.ReportID = &r.ID
-	s.respondOperations(c, q, f)
+	return s.respondOperations(c, q, f)
 }
 
-func (s *Server) listOrganizationOperations(c *gin.Context) {
+func (s *Server) listOrganizationOperations(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.membership(c, o.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
 	f := q.operationFilter(appOf(c).ID)
 	f.OrganizationID = &o.ID
-	s.respondOperations(c, q, f)
+	return s.respondOperations(c, q, f)
 }
 
 // listPersonOperations lists the operations assigned to a person; people see only their own.
-func (s *Server) listPersonOperations(c *gin.Context) {
+func (s *Server) listPersonOperations(c *gin.Context) error {
 	id, err := pathID(c, "person")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if id != callerOf(c) {
-		s.fail(c, domain.Forbidden())
-		return
+		return domain.Forbidden()
 	}
 	q := newQuery(c)
 	f := q.operationFilter(appOf(c).ID)
 	f.OperatorID = &id
-	s.respondOperations(c, q, f)
+	return s.respondOperations(c, q, f)
 }

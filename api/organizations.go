@@ -11,11 +11,11 @@ import (
 )
 
 func (s *Server) organizationRoutes(g *gin.RouterGroup) {
-	g.POST("/organizations", s.createOrganization)
-	g.GET("/organizations", s.listOrganizations)
-	g.GET("/organizations/:organization", s.getOrganization)
-	g.PATCH("/organizations/:organization", s.patchOrganization)
-	g.GET("/organizations/:organization/logo/:width/:height", s.getOrganizationLogo)
+	g.POST("/organizations", s.handle(s.createOrganization))
+	g.GET("/organizations", s.handle(s.listOrganizations))
+	g.GET("/organizations/:organization", s.handle(s.getOrganization))
+	g.PATCH("/organizations/:organization", s.handle(s.patchOrganization))
+	g.GET("/organizations/:organization/logo/:width/:height", s.handle(s.getOrganizationLogo))
 }
 
 type organizationJSON struct {
@@ -94,11 +94,10 @@ func (s *Server) logo(c *gin.Context, d *organizationData, vs *domain.Violations
 }
 
 // createOrganization makes the caller the new organization's first admin.
-func (s *Server) createOrganization(c *gin.Context) {
+func (s *Server) createOrganization(c *gin.Context) error {
 	var in organizationData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	in.check(&vs, true)
@@ -109,12 +108,10 @@ func (s *Server) createOrganization(c *gin.Context) {
 	}
 	logo, err := s.logo(c, &in, &vs)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	app := appOf(c)
 	id := newID(c, "organization")
@@ -127,13 +124,13 @@ func (s *Server) createOrganization(c *gin.Context) {
 		o, err = s.store.Organization(c, app.ID, id)
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusCreated, renderOrganization(o, app))
+	return nil
 }
 
-func (s *Server) listOrganizations(c *gin.Context) {
+func (s *Server) listOrganizations(c *gin.Context) error {
 	q := newQuery(c)
 	f := store.OrganizationFilter{
 		ApplicationID:    appOf(c).ID,
@@ -143,50 +140,45 @@ func (s *Server) listOrganizations(c *gin.Context) {
 		Name:             q.search("name"), AlternateName: q.search("alternateName"), Description: q.search("description"),
 		BillingEmailAddress: q.search("billingEmailAddress"), NotificationEmailAddress: q.search("notificationEmailAddress"),
 	}
-	s.respondOrganizations(c, q, f)
+	return s.respondOrganizations(c, q, f)
 }
 
 // respondOrganizations answers a page of organizations (also used for partner lists).
-func (s *Server) respondOrganizations(c *gin.Context, q *query, f store.OrganizationFilter) {
+func (s *Server) respondOrganizations(c *gin.Context, q *query, f store.OrganizationFilter) error {
 	app := appOf(c)
-	respondList(s, c, q, func(p domain.Page) ([]domain.Organization, int, error) { return s.store.Organizations(c, f, p) },
+	return respondList(c, q, func(p domain.Page) ([]domain.Organization, int, error) { return s.store.Organizations(c, f, p) },
 		each(func(o domain.Organization) organizationJSON { return renderOrganization(o, app) }))
 }
 
-func (s *Server) getOrganization(c *gin.Context) {
+func (s *Server) getOrganization(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderOrganization(o, appOf(c)))
+	return nil
 }
 
-func (s *Server) patchOrganization(c *gin.Context) {
+func (s *Server) patchOrganization(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.requireAdmin(c, o.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in organizationData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	in.check(&vs, false)
 	logo, err := s.logo(c, &in, &vs)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	o, err = s.store.PatchOrganization(c, o.ApplicationID, o.ID, store.OrganizationPatch{
 		Name: trimmed(in.Name), AlternateName: trimmed(in.AlternateName), Description: in.Description,
@@ -194,24 +186,23 @@ func (s *Server) patchOrganization(c *gin.Context) {
 		Logo: logo,
 	})
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderOrganization(o, appOf(c)))
+	return nil
 }
 
-func (s *Server) getOrganizationLogo(c *gin.Context) {
+func (s *Server) getOrganizationLogo(c *gin.Context) error {
 	id, err := pathID(c, "organization")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	img, err := s.store.OrganizationLogo(c, appOf(c).ID, id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.sendResized(c, img)
+	return nil
 }
 
 func deref(s *string) string {

@@ -12,11 +12,11 @@ import (
 )
 
 func (s *Server) peopleRoutes(g *gin.RouterGroup) {
-	g.GET("/people", s.listPeople)
-	g.GET("/people/:person", s.getPerson)
-	g.PATCH("/people/:person", s.patchPerson)
-	g.GET("/people/:person/memberships", s.listMemberships)
-	g.GET("/people/:person/image/:width/:height", s.getPersonImage)
+	g.GET("/people", s.handle(s.listPeople))
+	g.GET("/people/:person", s.handle(s.getPerson))
+	g.PATCH("/people/:person", s.handle(s.patchPerson))
+	g.GET("/people/:person/memberships", s.handle(s.listMemberships))
+	g.GET("/people/:person/image/:width/:height", s.handle(s.getPersonImage))
 }
 
 type personJSON struct {
@@ -63,24 +63,23 @@ func (q *query) personSearch() store.PersonSearch {
 	}
 }
 
-func (s *Server) listPeople(c *gin.Context) {
+func (s *Server) listPeople(c *gin.Context) error {
 	q := newQuery(c)
 	ps := q.personSearch()
-	respondList(s, c, q, func(p domain.Page) ([]domain.Person, int, error) { return s.store.People(c, ps, p) }, each(renderPerson))
+	return respondList(c, q, func(p domain.Page) ([]domain.Person, int, error) { return s.store.People(c, ps, p) }, each(renderPerson))
 }
 
-func (s *Server) getPerson(c *gin.Context) {
+func (s *Server) getPerson(c *gin.Context) error {
 	id, err := pathID(c, "person")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	p, err := s.store.Person(c, id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderPerson(p))
+	return nil
 }
 
 type personPatch struct {
@@ -124,24 +123,20 @@ func firstBool(bs ...*flexBool) *bool {
 }
 
 // patchPerson changes the caller's own account; nobody edits someone else's.
-func (s *Server) patchPerson(c *gin.Context) {
+func (s *Server) patchPerson(c *gin.Context) error {
 	id, err := pathID(c, "person")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.store.Person(c, id); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if id != callerOf(c) {
-		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotYourself)})
-		return
+		return &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotYourself)}
 	}
 	var in personPatch
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	vs.CheckText("givenName", in.GivenName, false, 255)
@@ -160,65 +155,58 @@ func (s *Server) patchPerson(c *gin.Context) {
 	if in.Image != nil {
 		img, err := domain.ParseImageDataURI(c.Request.Context(), "image", *in.Image, s.settings.Images)
 		if err != nil {
-			s.fail(c, err)
-			return
+			return err
 		}
 		patch.Image = &img
 	}
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	p, err := s.store.PatchPerson(c, id, patch)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderPerson(p))
+	return nil
 }
 
 // listMemberships shows a person's memberships in this application's organizations; people see
 // only their own.
-func (s *Server) listMemberships(c *gin.Context) {
+func (s *Server) listMemberships(c *gin.Context) error {
 	id, err := pathID(c, "person")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.store.Person(c, id); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if id != callerOf(c) {
-		s.fail(c, domain.Forbidden())
-		return
+		return domain.Forbidden()
 	}
 	q := newQuery(c)
 	p, ps := q.page(), q.personSearch()
 	if err := q.err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	members, total, err := s.store.Memberships(c, appOf(c).ID, id, ps, p)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.renderMembers(c, p, total, members)
+	return nil
 }
 
-func (s *Server) getPersonImage(c *gin.Context) {
+func (s *Server) getPersonImage(c *gin.Context) error {
 	id, err := pathID(c, "person")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	img, err := s.store.PersonImage(c, id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	s.sendResized(c, img)
+	return nil
 }
 
 func trimmed(s *string) *string {

@@ -16,11 +16,11 @@ import (
 )
 
 func (s *Server) placeRoutes(g *gin.RouterGroup) {
-	g.POST("/organizations/:organization/places", s.createPlace)
-	g.GET("/organizations/:organization/places", s.listOrganizationPlaces)
-	g.GET("/places", s.listPlaces)
-	g.GET("/places/:place", s.getPlace)
-	g.PATCH("/places/:place", s.patchPlace)
+	g.POST("/organizations/:organization/places", s.handle(s.createPlace))
+	g.GET("/organizations/:organization/places", s.handle(s.listOrganizationPlaces))
+	g.GET("/places", s.handle(s.listPlaces))
+	g.GET("/places/:place", s.handle(s.getPlace))
+	g.PATCH("/places/:place", s.handle(s.patchPlace))
 }
 
 type placeJSON struct {
@@ -147,28 +147,24 @@ func readPolygon(vs *domain.Violations, path string, raw json.RawMessage) domain
 }
 
 // createPlace adds a place to an organization (its admins only).
-func (s *Server) createPlace(c *gin.Context) {
+func (s *Server) createPlace(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.requireAdmin(c, o.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in placeData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	vs.CheckText("name", in.Name, true, 255)
 	vs.CheckText("branchCode", in.BranchCode, false, 255)
 	poly := readPolygon(&vs, "polygon", in.Polygon)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	id := newID(c, "place")
 	p, err := s.store.CreatePlace(c, domain.Place{
@@ -179,29 +175,28 @@ func (s *Server) createPlace(c *gin.Context) {
 		p, err = s.store.Place(c, o.ApplicationID, id)
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusCreated, renderPlace(p))
+	return nil
 }
 
-func (s *Server) listPlaces(c *gin.Context) {
+func (s *Server) listPlaces(c *gin.Context) error {
 	q := newQuery(c)
 	f := q.placeFilter(appOf(c).ID)
 	f.Organization = q.uuid("organization")
-	s.respondPlaces(c, q, f)
+	return s.respondPlaces(c, q, f)
 }
 
-func (s *Server) listOrganizationPlaces(c *gin.Context) {
+func (s *Server) listOrganizationPlaces(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
 	f := q.placeFilter(o.ApplicationID)
 	f.Organization = &o.ID
-	s.respondPlaces(c, q, f)
+	return s.respondPlaces(c, q, f)
 }
 
 // placeFilter reads the filters both place lists accept.
@@ -277,8 +272,8 @@ func (q *query) geoElevation(name string) *float64 {
 	return &e
 }
 
-func (s *Server) respondPlaces(c *gin.Context, q *query, f store.PlaceFilter) {
-	respondList(s, c, q, func(p domain.Page) ([]domain.Place, int, error) { return s.store.Places(c, f, p) }, each(renderPlace))
+func (s *Server) respondPlaces(c *gin.Context, q *query, f store.PlaceFilter) error {
+	return respondList(c, q, func(p domain.Page) ([]domain.Place, int, error) { return s.store.Places(c, f, p) }, each(renderPlace))
 }
 
 // pathPlace loads the place named in the path, within the request's application.
@@ -290,13 +285,13 @@ func (s *Server) pathPlace(c *gin.Context) (domain.Place, error) {
 	return s.store.Place(c, appOf(c).ID, id)
 }
 
-func (s *Server) getPlace(c *gin.Context) {
+func (s *Server) getPlace(c *gin.Context) error {
 	p, err := s.pathPlace(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderPlace(p))
+	return nil
 }
 
 type placePatch struct {
@@ -305,32 +300,28 @@ type placePatch struct {
 }
 
 // patchPlace renames a place or changes its branch code (admins of its organization only).
-func (s *Server) patchPlace(c *gin.Context) {
+func (s *Server) patchPlace(c *gin.Context) error {
 	p, err := s.pathPlace(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.requireAdmin(c, p.OrganizationID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in placePatch
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	vs.CheckText("name", in.Name, in.Name != nil, 255) // a place always keeps a name
 	vs.CheckText("branchCode", in.BranchCode, false, 255)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	p, err = s.store.PatchPlace(c, appOf(c).ID, p.ID, store.PlacePatch{Name: trimmed(in.Name), BranchCode: trimmed(in.BranchCode)})
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderPlace(p))
+	return nil
 }

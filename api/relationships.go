@@ -12,9 +12,9 @@ import (
 // Partnerships are one-way: an organization lists its partners, the organizations it may
 // delegate reports to. {relationship} in paths is the partner organization's id.
 func (s *Server) relationshipRoutes(g *gin.RouterGroup) {
-	g.POST("/organizations/:organization/relationships", s.addPartner)
-	g.GET("/organizations/:organization/relationships", s.listPartners)
-	g.DELETE("/organizations/:organization/relationships/:relationship", s.removePartner)
+	g.POST("/organizations/:organization/relationships", s.handle(s.addPartner))
+	g.GET("/organizations/:organization/relationships", s.handle(s.listPartners))
+	g.DELETE("/organizations/:organization/relationships/:relationship", s.handle(s.removePartner))
 }
 
 type relationshipData struct {
@@ -23,64 +23,56 @@ type relationshipData struct {
 
 // addPartner makes another organization of the application a partner (admins only) and answers
 // with that organization.
-func (s *Server) addPartner(c *gin.Context) {
+func (s *Server) addPartner(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.requireAdmin(c, o.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in relationshipData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	partnerID := vs.CheckUUID("organization", in.Organization, true)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if partnerID == o.ID {
-		s.fail(c, domain.Invalid("organization", domain.MsgSelfPartner))
-		return
+		return domain.Invalid("organization", domain.MsgSelfPartner)
 	}
 	partner, err := s.store.Organization(c, o.ApplicationID, partnerID)
 	if domain.IsKind(err, domain.KindNotFound) { // unknown, or of another application
 		err = domain.Invalid("organization", domain.MsgUnknownReference)
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	err = s.store.AddPartner(c, o.ID, partner.ID)
 	if resumed(c) && isViolation(err, domain.MsgAlreadyPartner) {
 		err = nil // made a partner by an earlier attempt of this request
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusCreated, renderOrganization(partner, appOf(c)))
+	return nil
 }
 
 // listPartners answers a page of the organization's partners (admins only), with the filters of
 // the organization list.
-func (s *Server) listPartners(c *gin.Context) {
+func (s *Server) listPartners(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.requireAdmin(c, o.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
-	s.respondOrganizations(c, q, store.OrganizationFilter{
+	return s.respondOrganizations(c, q, store.OrganizationFilter{
 		ApplicationID:    o.ApplicationID,
 		PartnersOf:       &o.ID,
 		BusinessActivity: q.uuid("business_activity"),
@@ -92,24 +84,21 @@ func (s *Server) listPartners(c *gin.Context) {
 }
 
 // removePartner ends a partnership (admins only).
-func (s *Server) removePartner(c *gin.Context) {
+func (s *Server) removePartner(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	partnerID, err := pathID(c, "relationship")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.requireAdmin(c, o.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if err := s.store.RemovePartner(c, o.ID, partnerID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

@@ -14,13 +14,13 @@ import (
 )
 
 func (s *Server) reportRoutes(g *gin.RouterGroup) {
-	g.GET("/organizations/:organization/reports", s.listReports)
-	g.GET("/reports/:report", s.getReport)
-	g.PATCH("/reports/:report", s.patchReport)
-	g.GET("/reports/:report/tracking", s.getReportTracking)
-	g.POST("/reports/:report/workflow/transition", s.transitionReport)
-	g.PATCH("/reports/:report/state", s.transitionReport)
-	g.POST("/organizations/:organization/delegates", s.delegateReport)
+	g.GET("/organizations/:organization/reports", s.handle(s.listReports))
+	g.GET("/reports/:report", s.handle(s.getReport))
+	g.PATCH("/reports/:report", s.handle(s.patchReport))
+	g.GET("/reports/:report/tracking", s.handle(s.getReportTracking))
+	g.POST("/reports/:report/workflow/transition", s.handle(s.transitionReport))
+	g.PATCH("/reports/:report/state", s.handle(s.transitionReport))
+	g.POST("/organizations/:organization/delegates", s.handle(s.delegateReport))
 }
 
 type reportJSON struct {
@@ -100,13 +100,12 @@ func (s *Server) renderReports(c context.Context, rs []domain.Report) ([]reportJ
 }
 
 // respondReport answers with the report as it is now in the database.
-func (s *Server) respondReport(c *gin.Context, status int, id uuid.UUID) {
+func (s *Server) respondReport(c *gin.Context, status int, id uuid.UUID) error {
 	r, err := s.store.Report(c, appOf(c).ID, id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	respondOne(s, c, status, r, s.renderReports, itself[reportJSON])
+	return respondOne(c, status, r, s.renderReports, itself[reportJSON])
 }
 
 // readableReport loads the report in the path if the caller belongs to an organization of its
@@ -158,22 +157,20 @@ func (s *Server) adminReport(c *gin.Context) (domain.Report, error) {
 	return r, err
 }
 
-func (s *Server) getReport(c *gin.Context) {
+func (s *Server) getReport(c *gin.Context) error {
 	r, err := s.readableReport(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	respondOne(s, c, http.StatusOK, r, s.renderReports, itself[reportJSON])
+	return respondOne(c, http.StatusOK, r, s.renderReports, itself[reportJSON])
 }
 
-func (s *Server) getReportTracking(c *gin.Context) {
+func (s *Server) getReportTracking(c *gin.Context) error {
 	r, err := s.readableReport(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	respondOne(s, c, http.StatusOK, r, s.renderReports, func(j reportJSON) any { return j.Embedded.Tracking })
+	return respondOne(c, http.StatusOK, r, s.renderReports, func(j reportJSON) any { return j.Embedded.Tracking })
 }
 
 // states reads the state filter (one state, or several as state[]=…), checked against valid.
@@ -205,42 +202,37 @@ func stateNames(states []domain.State) string {
 	return s
 }
 
-func (s *Server) listReports(c *gin.Context) {
+func (s *Server) listReports(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.membership(c, o.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
 	f := store.ReportFilter{OrganizationID: o.ID, States: q.states(domain.ReportStates), Place: q.uuid("place"), Category: q.uuid("category")}
-	respondList(s, c, q, func(p domain.Page) ([]domain.Report, int, error) { return s.store.Reports(c, f, p) },
+	return respondList(c, q, func(p domain.Page) ([]domain.Report, int, error) { return s.store.Reports(c, f, p) },
 		func(rs []domain.Report) ([]reportJSON, error) { return s.renderReports(c, rs) })
 }
 
 // transitionReport applies a transition through the report's workflow (admins of the treating
 // organization only); the answer is the report with its new state.
-func (s *Server) transitionReport(c *gin.Context) {
+func (s *Server) transitionReport(c *gin.Context) error {
 	r, err := s.adminReport(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	name, err := readTransition(c, domain.ReportMachine)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var out workflows.ReportState
 	if err := s.update(c, workflows.ReportWorkflowID(r.ID), workflows.UpdateReportTransition,
 		workflows.ReportTransitionRequest{Transition: name, ActorID: callerOf(c)}, &out); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.respondReport(c, http.StatusOK, r.ID)
+	return s.respondReport(c, http.StatusOK, r.ID)
 }
 
 type reportPatch struct {
@@ -250,16 +242,14 @@ type reportPatch struct {
 	IdentificationNumber *string   `json:"identificationNumber"`
 }
 
-func (s *Server) patchReport(c *gin.Context) {
+func (s *Server) patchReport(c *gin.Context) error {
 	r, err := s.adminReport(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in reportPatch
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	vs.CheckText("description", in.Description, false, 10000)
@@ -279,18 +269,16 @@ func (s *Server) patchReport(c *gin.Context) {
 		}
 	}
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var out workflows.ReportState
 	if err := s.update(c, workflows.ReportWorkflowID(r.ID), workflows.UpdateReportEdit, workflows.EditReportRequest{
 		Patch:   domain.ReportPatch{Description: in.Description, Priority: in.Priority, Tags: in.Tags, IdentificationNumber: in.IdentificationNumber},
 		ActorID: callerOf(c),
 	}, &out); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.respondReport(c, http.StatusOK, r.ID)
+	return s.respondReport(c, http.StatusOK, r.ID)
 }
 
 type delegateData struct {
@@ -300,62 +288,51 @@ type delegateData struct {
 
 // delegateReport hands a report to a partner: only an admin of the organization treating it,
 // only to one of its partners, never back into the chain.
-func (s *Server) delegateReport(c *gin.Context) {
+func (s *Server) delegateReport(c *gin.Context) error {
 	from, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.requireAdmin(c, from.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in delegateData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	reportID := vs.CheckUUID("report", in.Report, true)
 	toID := vs.CheckUUID("organization", in.Organization, true)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	r, err := s.reportFor(c, reportID)
 	if domain.IsKind(err, domain.KindNotFound) {
 		err = domain.Invalid("report", domain.MsgUnknownReference)
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var out workflows.ReportState
 	if s.earlierOutcome(c, workflows.ReportWorkflowID(r.ID), workflows.UpdateReportDelegate, &out) {
-		s.respondReport(c, http.StatusOK, r.ID) // delegated by an earlier attempt of this request
-		return
+		return s.respondReport(c, http.StatusOK, r.ID) // delegated by an earlier attempt of this request
 	}
 	if r.Treating() != from.ID {
-		s.fail(c, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotTreating)})
-		return
+		return &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotTreating)}
 	}
 	if slices.Contains(r.Chain, toID) {
-		s.fail(c, domain.Conflict(domain.MsgDelegationCycle))
-		return
+		return domain.Conflict(domain.MsgDelegationCycle)
 	}
 	partner, err := s.store.IsPartner(c, from.ID, toID)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if !partner {
-		s.fail(c, domain.Invalid("organization", domain.MsgNotPartner))
-		return
+		return domain.Invalid("organization", domain.MsgNotPartner)
 	}
 	if err := s.update(c, workflows.ReportWorkflowID(r.ID), workflows.UpdateReportDelegate,
 		workflows.DelegateRequest{OrganizationID: toID, ActorID: callerOf(c)}, &out); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	s.respondReport(c, http.StatusOK, r.ID)
+	return s.respondReport(c, http.StatusOK, r.ID)
 }

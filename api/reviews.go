@@ -16,11 +16,11 @@ import (
 // how it was handled. The request is the reviewer's own; the review is readable by whoever may
 // read the feedback, so the organizations that received it see the ratings of their reports.
 func (s *Server) reviewRoutes(g *gin.RouterGroup) {
-	g.GET("/people/:person/review-requests", s.listReviewRequests)
-	g.GET("/review-requests/:reviewRequest", s.getReviewRequest)
-	g.POST("/review-requests/:reviewRequest/reviews", s.postReview)
-	g.GET("/reviews/:review", s.getReview)
-	g.GET("/feedbacks/:feedback/reviews", s.listFeedbackReviews)
+	g.GET("/people/:person/review-requests", s.handle(s.listReviewRequests))
+	g.GET("/review-requests/:reviewRequest", s.handle(s.getReviewRequest))
+	g.POST("/review-requests/:reviewRequest/reviews", s.handle(s.postReview))
+	g.GET("/reviews/:review", s.handle(s.getReview))
+	g.GET("/feedbacks/:feedback/reviews", s.handle(s.listFeedbackReviews))
 }
 
 type reviewRequestJSON struct {
@@ -66,14 +66,13 @@ func renderReview(r domain.Review) reviewJSON {
 }
 
 // listReviewRequests lists the caller's own review requests in the request's application.
-func (s *Server) listReviewRequests(c *gin.Context) {
+func (s *Server) listReviewRequests(c *gin.Context) error {
 	person, err := s.pathSelf(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
-	respondList(s, c, q, func(p domain.Page) ([]domain.ReviewRequest, int, error) {
+	return respondList(c, q, func(p domain.Page) ([]domain.ReviewRequest, int, error) {
 		return s.store.ReviewRequestsOf(c, person, appOf(c).ID, p)
 	}, each(renderReviewRequest))
 }
@@ -95,13 +94,13 @@ func (s *Server) reviewerRequest(c *gin.Context) (domain.ReviewRequest, error) {
 	return rr, nil
 }
 
-func (s *Server) getReviewRequest(c *gin.Context) {
+func (s *Server) getReviewRequest(c *gin.Context) error {
 	rr, err := s.reviewerRequest(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderReviewRequest(rr))
+	return nil
 }
 
 type reviewData struct {
@@ -147,25 +146,22 @@ func answerable(rr domain.ReviewRequest, now time.Time) error {
 // postReview answers a review request, once, by its reviewer, before it expires. The answer goes
 // through the request's workflow, whose validator decides; the status is 200, as the Swagger
 // file declares for this operation.
-func (s *Server) postReview(c *gin.Context) {
+func (s *Server) postReview(c *gin.Context) error {
 	rr, err := s.reviewerRequest(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	rating, body, err := readReview(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var out domain.Review
 	if s.earlierOutcome(c, workflows.ReviewRequestWorkflowID(rr.ID), workflows.UpdateReview, &out) {
 		hal(c, http.StatusOK, renderReview(out)) // answered by an earlier attempt of this request
-		return
+		return nil
 	}
 	if err := answerable(rr, s.now()); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	err = s.update(c, workflows.ReviewRequestWorkflowID(rr.ID), workflows.UpdateReview,
 		workflows.ReviewAnswer{ReviewID: newID(c, "review"), AuthorID: callerOf(c), Rating: rating, Body: body}, &out)
@@ -178,50 +174,45 @@ func (s *Server) postReview(c *gin.Context) {
 		}
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderReview(out))
+	return nil
 }
 
 // getReview answers a review to whoever may read its feedback (others get 404).
-func (s *Server) getReview(c *gin.Context) {
+func (s *Server) getReview(c *gin.Context) error {
 	id, err := pathID(c, "review")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	r, err := s.store.Review(c, appOf(c).ID, id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	f, err := s.store.Feedback(c, r.ApplicationID, r.FeedbackID)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	visible, err := s.store.FeedbackVisible(c, f, callerOf(c))
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if !visible {
-		s.fail(c, domain.NotFound())
-		return
+		return domain.NotFound()
 	}
 	hal(c, http.StatusOK, renderReview(r))
+	return nil
 }
 
 // listFeedbackReviews lists the reviews of a feedback the caller can see.
-func (s *Server) listFeedbackReviews(c *gin.Context) {
+func (s *Server) listFeedbackReviews(c *gin.Context) error {
 	f, err := s.visibleFeedback(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
-	respondList(s, c, q, func(p domain.Page) ([]domain.Review, int, error) {
+	return respondList(c, q, func(p domain.Page) ([]domain.Review, int, error) {
 		return s.store.FeedbackReviews(c, f.ID, p)
 	}, each(renderReview))
 }

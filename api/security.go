@@ -21,10 +21,10 @@ import (
 )
 
 func (s *Server) securityRoutes(g *gin.RouterGroup) {
-	g.POST("/register", s.register)
-	g.POST("/login", s.login)
-	g.POST("/password/change-request", s.passwordChangeRequest)
-	g.POST("/password/change/:token", s.passwordChange)
+	g.POST("/register", s.handle(s.register))
+	g.POST("/login", s.handle(s.login))
+	g.POST("/password/change-request", s.handle(s.passwordChangeRequest))
+	g.POST("/password/change/:token", s.handle(s.passwordChange))
 	g.POST("/connect/facebook", func(c *gin.Context) {
 		c.Header("Content-Type", "application/vnd.error+json; charset=utf-8")
 		c.AbortWithStatusJSON(http.StatusNotImplemented, renderError(&domain.Error{Msg: domain.Msg(domain.MsgFacebookUnavailable)}, langOf(c)))
@@ -36,23 +36,20 @@ type registerData struct {
 	Password *string `json:"password"`
 }
 
-func (s *Server) register(c *gin.Context) {
+func (s *Server) register(c *gin.Context) error {
 	var in registerData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	vs.CheckEmail("email", in.Email, true)
 	vs.CheckPassword("password", in.Password)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(*in.Password), s.settings.BcryptCost)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	id := newID(c, "person")
 	p, err := s.store.CreatePerson(c, domain.Person{
@@ -64,10 +61,10 @@ func (s *Server) register(c *gin.Context) {
 		}
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusCreated, renderPerson(p))
+	return nil
 }
 
 type loginData struct {
@@ -137,18 +134,16 @@ func (s *Server) loginCredentials(c *gin.Context, p domain.Person, exp time.Time
 }
 
 // login answers the same way for an unknown email and a wrong password, in about the same time.
-func (s *Server) login(c *gin.Context) {
+func (s *Server) login(c *gin.Context) error {
 	var in loginData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	vs.CheckText("login", in.Login, true, 254)
 	vs.CheckText("password", in.Password, true, 4096)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	login := strings.TrimSpace(*in.Login)
 	// Password guessing is slowed down per login name, known or not (the answer reveals nothing).
@@ -158,45 +153,39 @@ func (s *Server) login(c *gin.Context) {
 	if throttled {
 		ok, retryAfter, err := s.store.ClaimLoginAttempt(c, login, s.settings.LoginMaxFailures, s.settings.LoginFailureWindow)
 		if err != nil {
-			s.fail(c, err)
-			return
+			return err
 		}
 		if !ok {
 			c.Header("Retry-After", strconv.Itoa(int(retryAfter.Seconds())))
-			s.fail(c, &domain.Error{Kind: domain.KindTooManyRequests, Msg: domain.Msg(domain.MsgTooManyLogins)})
-			return
+			return &domain.Error{Kind: domain.KindTooManyRequests, Msg: domain.Msg(domain.MsgTooManyLogins)}
 		}
 	}
 	p, err := s.store.PersonByEmail(c, login)
 	if err != nil && !domain.IsKind(err, domain.KindNotFound) {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hash := s.dummyHash
 	if err == nil {
 		hash = []byte(p.PasswordHash)
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(*in.Password)) != nil || err != nil {
-		s.fail(c, domain.Unauthorized(domain.MsgBadCredentials)) // the attempt stays counted
-		return
+		return domain.Unauthorized(domain.MsgBadCredentials) // the attempt stays counted
 	}
 	if throttled {
 		if err := s.store.ClearLoginFailures(c, login); err != nil {
-			s.fail(c, err)
-			return
+			return err
 		}
 	}
 	tok, exp, err := s.tokens.Issue(p)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	creds, err := s.loginCredentials(c, p, exp)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, successLogin{AccessToken: tok, TokenType: "Bearer", Credentials: creds, Links: Links{"person": personLink(p.ID)}})
+	return nil
 }
 
 // releaseTimeout bounds giving back the throttle slot of a request whose workflow did not start.
@@ -208,26 +197,23 @@ type emailData struct {
 
 // passwordChangeRequest starts a password-reset workflow when the email is known. The answer is
 // the same either way, so the endpoint does not reveal who has an account.
-func (s *Server) passwordChangeRequest(c *gin.Context) {
+func (s *Server) passwordChangeRequest(c *gin.Context) error {
 	var in emailData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	vs.CheckEmail("email", in.Email, true)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	p, err := s.store.PersonByEmail(c, strings.TrimSpace(*in.Email))
 	if domain.IsKind(err, domain.KindNotFound) {
 		c.Status(http.StatusNoContent)
-		return
+		return nil
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	// The application, when the client names one, chooses the link in the email.
 	var appID *uuid.UUID
@@ -242,8 +228,7 @@ func (s *Server) passwordChangeRequest(c *gin.Context) {
 	reset := store.PasswordReset{ID: newID(c, "password reset"), PersonID: p.ID, ExpiresAt: s.now().Add(s.settings.PasswordResetTTL)}
 	prev, found, err := s.earlierReset(c, reset.ID)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	switch {
 	case found && prev.State == store.ResetPending:
@@ -254,12 +239,11 @@ func (s *Server) passwordChangeRequest(c *gin.Context) {
 	default:
 		recorded, err := s.store.StartPasswordReset(c, reset, s.settings.PasswordResetThrottle)
 		if err != nil {
-			s.fail(c, err)
-			return
+			return err
 		}
 		if !recorded {
 			c.Status(http.StatusNoContent)
-			return
+			return nil
 		}
 	}
 	_, err = s.temporal.ExecuteWorkflow(c, client.StartWorkflowOptions{
@@ -284,15 +268,15 @@ func (s *Server) passwordChangeRequest(c *gin.Context) {
 		cancel()
 		if relErr == nil && !released {
 			c.Status(http.StatusNoContent)
-			return
+			return nil
 		}
 		if relErr != nil {
 			s.log.ErrorContext(c, "password reset request not released", "request", reset.ID, "error", relErr)
 		}
-		s.fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }
 
 type passwordData struct {
@@ -300,17 +284,15 @@ type passwordData struct {
 }
 
 // passwordChange consumes a reset token through its workflow, which refuses it once expired or used.
-func (s *Server) passwordChange(c *gin.Context) {
+func (s *Server) passwordChange(c *gin.Context) error {
 	var in passwordData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var vs domain.Violations
 	vs.CheckPassword("password", in.Password)
 	if err := vs.Err(); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	tokenHash := domain.HashResetToken(c.Param("token"))
 	reset, err := s.store.PendingPasswordResetByToken(c, tokenHash)
@@ -320,20 +302,18 @@ func (s *Server) passwordChange(c *gin.Context) {
 		if used, uerr := s.store.UsedPasswordResetByToken(c, tokenHash); uerr == nil &&
 			s.earlierOutcome(c, workflows.PasswordResetWorkflowID(used.ID), workflows.UpdateChangePassword, nil) {
 			c.Status(http.StatusNoContent)
-			return
+			return nil
 		}
 	}
 	if domain.IsKind(err, domain.KindNotFound) {
 		err = domain.Invalid("token", domain.MsgResetTokenInvalid)
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(*in.Password), s.settings.BcryptCost)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	wf := workflows.PasswordResetWorkflowID(reset.ID)
 	err = s.resend(c, wf, workflows.UpdateChangePassword, func() error {
@@ -354,10 +334,10 @@ func (s *Server) passwordChange(c *gin.Context) {
 		err = domain.Invalid("token", domain.MsgResetTokenInvalid)
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }
 
 func mustHash(pw string, cost int) []byte {

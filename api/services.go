@@ -16,11 +16,11 @@ import (
 // Every person of the application reads them (they are how citizens reach an organization);
 // only the organization's admins create, change and delete them.
 func (s *Server) serviceRoutes(g *gin.RouterGroup) {
-	g.GET("/organizations/:organization/services", s.listServices)
-	g.POST("/organizations/:organization/services", s.createService)
-	g.GET("/services/:service", s.getService)
-	g.PATCH("/services/:service", s.patchService)
-	g.DELETE("/services/:service", s.deleteService)
+	g.GET("/organizations/:organization/services", s.handle(s.listServices))
+	g.POST("/organizations/:organization/services", s.handle(s.createService))
+	g.GET("/services/:service", s.handle(s.getService))
+	g.PATCH("/services/:service", s.handle(s.patchService))
+	g.DELETE("/services/:service", s.handle(s.deleteService))
 }
 
 // SetClock makes the server read the time from now (tests fix it to check a service's isOpen).
@@ -144,48 +144,43 @@ func (s *Server) pathService(c *gin.Context) (domain.Service, error) {
 	return s.store.Service(c, appOf(c).ID, id)
 }
 
-func (s *Server) listServices(c *gin.Context) {
+func (s *Server) listServices(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
 	f := store.ServiceFilter{OrganizationID: o.ID, Name: q.search("name")}
 	now := s.now()
-	respondList(s, c, q, func(p domain.Page) ([]domain.Service, int, error) { return s.store.Services(c, f, p) },
+	return respondList(c, q, func(p domain.Page) ([]domain.Service, int, error) { return s.store.Services(c, f, p) },
 		each(func(sv domain.Service) serviceJSON { return renderService(sv, now) }))
 }
 
-func (s *Server) getService(c *gin.Context) {
+func (s *Server) getService(c *gin.Context) error {
 	sv, err := s.pathService(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderService(sv, s.now()))
+	return nil
 }
 
 // createService adds a service to an organization (its admins only).
-func (s *Server) createService(c *gin.Context) {
+func (s *Server) createService(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.requireAdmin(c, o.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in serviceData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	ok, err := in.check(true)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	sv := domain.Service{ID: newID(c, "service"), OrganizationID: o.ID, Name: *ok.Name, Telephone: *ok.Telephone,
 		Hours: domain.OpeningHours{TimeZone: *ok.TimeZone}}
@@ -201,10 +196,10 @@ func (s *Server) createService(c *gin.Context) {
 		sv, err = s.store.Service(c, o.ApplicationID, id)
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusCreated, renderService(sv, s.now()))
+	return nil
 }
 
 // adminService loads the service in the path for an admin of its organization.
@@ -217,39 +212,35 @@ func (s *Server) adminService(c *gin.Context) (domain.Service, error) {
 }
 
 // patchService changes a service (admins of its organization only).
-func (s *Server) patchService(c *gin.Context) {
+func (s *Server) patchService(c *gin.Context) error {
 	sv, err := s.adminService(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in serviceData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	ok, err := in.check(false)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if sv, err = s.store.PatchService(c, appOf(c).ID, sv.ID, ok); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderService(sv, s.now()))
+	return nil
 }
 
 // deleteService removes a service (admins of its organization only).
-func (s *Server) deleteService(c *gin.Context) {
+func (s *Server) deleteService(c *gin.Context) error {
 	sv, err := s.adminService(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteService(c, appOf(c).ID, sv.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }

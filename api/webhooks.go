@@ -26,13 +26,13 @@ type WebhookSettings struct {
 }
 
 func (s *Server) webhookRoutes(g *gin.RouterGroup) {
-	g.POST("/organizations/:organization/webhooks", s.createWebhook)
-	g.GET("/organizations/:organization/webhooks", s.listWebhooks)
-	g.GET("/webhooks/:webhook", s.getWebhook)
-	g.PATCH("/webhooks/:webhook", s.patchWebhook)
-	g.DELETE("/webhooks/:webhook", s.deleteWebhook)
-	g.GET("/webhooks/:webhook/deliveries", s.listDeliveries)
-	g.POST("/webhooks/:webhook/deliveries/:delivery/redeliver", s.redeliver)
+	g.POST("/organizations/:organization/webhooks", s.handle(s.createWebhook))
+	g.GET("/organizations/:organization/webhooks", s.handle(s.listWebhooks))
+	g.GET("/webhooks/:webhook", s.handle(s.getWebhook))
+	g.PATCH("/webhooks/:webhook", s.handle(s.patchWebhook))
+	g.DELETE("/webhooks/:webhook", s.handle(s.deleteWebhook))
+	g.GET("/webhooks/:webhook/deliveries", s.handle(s.listDeliveries))
+	g.POST("/webhooks/:webhook/deliveries/:delivery/redeliver", s.handle(s.redeliver))
 }
 
 type webhookJSON struct {
@@ -108,29 +108,24 @@ func stringsJoin(xs []string) string {
 	return out
 }
 
-func (s *Server) createWebhook(c *gin.Context) {
+func (s *Server) createWebhook(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.requireAdmin(c, o.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in webhookData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if err := s.checkWebhook(c, in, true); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	secret, err := domain.NewWebhookSecret()
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	id := newID(c, "webhook")
 	w, err := s.store.CreateWebhook(c, domain.Webhook{
@@ -141,25 +136,23 @@ func (s *Server) createWebhook(c *gin.Context) {
 		w, err = s.store.Webhook(c, o.ApplicationID, id)
 	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	out := renderWebhook(w)
 	out.Secret = w.Secret
 	hal(c, http.StatusCreated, out)
+	return nil
 }
 
-func (s *Server) listWebhooks(c *gin.Context) {
+func (s *Server) listWebhooks(c *gin.Context) error {
 	o, err := s.pathOrganization(c)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if _, err := s.membership(c, o.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
-	respondList(s, c, newQuery(c), func(p domain.Page) ([]domain.Webhook, int, error) { return s.store.Webhooks(c, o.ID, p) },
+	return respondList(c, newQuery(c), func(p domain.Page) ([]domain.Webhook, int, error) { return s.store.Webhooks(c, o.ID, p) },
 		each(renderWebhook))
 }
 
@@ -187,49 +180,45 @@ func (s *Server) pathWebhook(c *gin.Context, admin bool) (domain.Webhook, error)
 	return w, nil
 }
 
-func (s *Server) getWebhook(c *gin.Context) {
+func (s *Server) getWebhook(c *gin.Context) error {
 	w, err := s.pathWebhook(c, false)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderWebhook(w))
+	return nil
 }
 
-func (s *Server) patchWebhook(c *gin.Context) {
+func (s *Server) patchWebhook(c *gin.Context) error {
 	w, err := s.pathWebhook(c, true)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	var in webhookData
 	if err := bindJSON(c, &in); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if err := s.checkWebhook(c, in, false); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	w, err = s.store.PatchWebhook(c, w.ID, store.WebhookPatch{Event: in.Event, PayloadURL: in.PayloadURL, Enabled: in.Enabled})
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusOK, renderWebhook(w))
+	return nil
 }
 
-func (s *Server) deleteWebhook(c *gin.Context) {
+func (s *Server) deleteWebhook(c *gin.Context) error {
 	w, err := s.pathWebhook(c, true)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteWebhook(c, w.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	c.Status(http.StatusNoContent)
+	return nil
 }
 
 type deliveryJSON struct {
@@ -267,46 +256,40 @@ func renderDelivery(d domain.Delivery) deliveryJSON {
 }
 
 // listDeliveries shows every delivery of a webhook with every attempt (admins).
-func (s *Server) listDeliveries(c *gin.Context) {
+func (s *Server) listDeliveries(c *gin.Context) error {
 	w, err := s.pathWebhook(c, true)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	q := newQuery(c)
 	state := c.Query("state")
 	if state != "" && state != domain.DeliveryPending && state != domain.DeliveryDelivered && state != domain.DeliveryFailed {
 		q.vs.Add("state", domain.MsgInvalidChoice, "PENDING, DELIVERED, FAILED")
 	}
-	respondList(s, c, q, func(p domain.Page) ([]domain.Delivery, int, error) { return s.store.Deliveries(c, w.ID, state, p) },
+	return respondList(c, q, func(p domain.Page) ([]domain.Delivery, int, error) { return s.store.Deliveries(c, w.ID, state, p) },
 		each(renderDelivery))
 }
 
 // redeliver sends a delivery again now: a delivery still retrying skips its wait, a finished
 // one starts a new run of its workflow (attempts keep their numbering).
-func (s *Server) redeliver(c *gin.Context) {
+func (s *Server) redeliver(c *gin.Context) error {
 	w, err := s.pathWebhook(c, true)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	id, err := pathID(c, "delivery")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	d, err := s.store.Delivery(c, w.ID, id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	if !w.Enabled { // a disabled webhook is sent nothing: accepting would promise a delivery
-		s.fail(c, domain.Conflict(domain.MsgWebhookDisabled))
-		return
+		return domain.Conflict(domain.MsgWebhookDisabled)
 	}
 	if err := s.store.ReopenDelivery(c, d.ID); err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	_, err = s.temporal.SignalWithStartWorkflow(c, workflows.WebhookDeliveryWorkflowID(d.ID), workflows.SignalRedeliver, nil,
 		client.StartWorkflowOptions{
@@ -319,13 +302,12 @@ func (s *Server) redeliver(c *gin.Context) {
 			RetryAfterCap: s.settings.Webhooks.RetryAfterCap, FirstAttempt: len(d.Attempts) + 1,
 		})
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	d, err = s.store.Delivery(c, w.ID, id)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return err
 	}
 	hal(c, http.StatusAccepted, renderDelivery(d))
+	return nil
 }
