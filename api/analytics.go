@@ -11,7 +11,7 @@ import (
 	"github.com/keyclic/keyclic/store"
 )
 
-// chartJSON is the Chart resource: one label and one count per group, in the same order.
+// chartJSON is the Chart Resource: one label and one count per group, in the same order.
 type chartJSON struct {
 	Labels []string `json:"labels"`
 	Data   []int    `json:"data"`
@@ -69,6 +69,6 @@ func (s *Server) getAnalytics(c *gin.Context) error {
 		}
 		out.Labels[i], out.Data[i] = label, g.Count
 	}
-	hal(c, http.StatusOK, out)
+	writeHAL(c, http.StatusOK, out)
 	return nil
 }

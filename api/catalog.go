@@ -1,13 +1,12 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 )
 
@@ -20,50 +19,18 @@ func (s *Server) businessActivityRoutes(g *gin.RouterGroup) {
 	g.GET("/businessactivities/:businessActivity", s.handle(s.getBusinessActivity))
 }
 
-type applicationJSON struct {
-	resource
-	Name    string `json:"name"`
-	Token   string `json:"token"`
-	Version string `json:"version"`
-	Links   Links  `json:"_links"`
-}
-
-func applicationLink(a domain.Application) *Link {
-	return link("/applications/"+a.Token, "token", a.Token)
-}
-
 // getApplication describes the caller's application; other applications are not visible.
 func (s *Server) getApplication(c *gin.Context) error {
 	app := appOf(c)
 	if c.Param("token") != app.Token {
 		return domain.NotFound()
 	}
-	hal(c, http.StatusOK, applicationJSON{
-		resource: newResource("Application", app.ID.String(), app.CreatedAt, app.UpdatedAt),
+	writeHAL(c, http.StatusOK, hal.Application{
+		Resource: hal.NewResource("Application", app.ID.String(), app.CreatedAt, app.UpdatedAt),
 		Name:     app.Name, Token: app.Token, Version: app.Version,
-		Links: Links{"self": applicationLink(app)},
+		Links: hal.Links{"self": hal.ApplicationLink(app)},
 	})
 	return nil
-}
-
-type businessActivityJSON struct {
-	resource
-	Name           string          `json:"name"`
-	AlternateName  string          `json:"alternateName"`
-	MetadataSchema json.RawMessage `json:"metadataSchema"`
-	Links          Links           `json:"_links"`
-}
-
-func businessActivityLink(id uuid.UUID) *Link {
-	return link("/businessactivities/"+id.String(), "businessActivity", id.String())
-}
-
-func renderBusinessActivity(b domain.BusinessActivity) businessActivityJSON {
-	return businessActivityJSON{
-		resource: newResource("BusinessActivity", b.ID.String(), b.CreatedAt, b.UpdatedAt),
-		Name:     b.Name, AlternateName: b.AlternateName, MetadataSchema: b.MetadataSchema,
-		Links: Links{"self": businessActivityLink(b.ID)},
-	}
 }
 
 func (s *Server) listBusinessActivities(c *gin.Context) error {
@@ -72,7 +39,7 @@ func (s *Server) listBusinessActivities(c *gin.Context) error {
 	return respondList(c, q, func(p domain.Page) ([]domain.BusinessActivity, int, error) {
 		return s.store.BusinessActivities(c, f, p)
 	},
-		each(renderBusinessActivity))
+		each(hal.RenderBusinessActivity))
 }
 
 func (s *Server) getBusinessActivity(c *gin.Context) error {
@@ -84,6 +51,6 @@ func (s *Server) getBusinessActivity(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderBusinessActivity(b))
+	writeHAL(c, http.StatusOK, hal.RenderBusinessActivity(b))
 	return nil
 }

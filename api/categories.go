@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 )
 
@@ -17,27 +18,6 @@ func (s *Server) categoryRoutes(g *gin.RouterGroup) {
 	g.GET("/categories", s.handle(s.listCategories))
 	g.GET("/categories/:category", s.handle(s.getCategory))
 	g.PATCH("/categories/:category", s.handle(s.patchCategory))
-}
-
-type categoryJSON struct {
-	resource
-	Name                 string `json:"name"`
-	Color                string `json:"color"`
-	Icon                 string `json:"icon"`
-	IdentificationNumber string `json:"identificationNumber"`
-	Links                Links  `json:"_links"`
-}
-
-func categoryLink(id uuid.UUID) *Link {
-	return link("/categories/"+id.String(), "category", id.String())
-}
-
-func renderCategory(c domain.Category) categoryJSON {
-	return categoryJSON{
-		resource: newResource("Category", c.ID.String(), c.CreatedAt, c.UpdatedAt),
-		Name:     c.Name, Color: c.Color, Icon: c.Icon, IdentificationNumber: c.IdentificationNumber,
-		Links: Links{"self": categoryLink(c.ID), "organization": organizationLink(c.OrganizationID)},
-	}
 }
 
 type categoryData struct {
@@ -91,7 +71,7 @@ func (s *Server) createCategory(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusCreated, renderCategory(cat))
+	writeHAL(c, http.StatusCreated, hal.RenderCategory(cat))
 	return nil
 }
 
@@ -127,7 +107,7 @@ func (q *query) categoryFilter(appID uuid.UUID) store.CategoryFilter {
 }
 
 func (s *Server) respondCategories(c *gin.Context, q *query, f store.CategoryFilter) error {
-	return respondList(c, q, func(p domain.Page) ([]domain.Category, int, error) { return s.store.Categories(c, f, p) }, each(renderCategory))
+	return respondList(c, q, func(p domain.Page) ([]domain.Category, int, error) { return s.store.Categories(c, f, p) }, each(hal.RenderCategory))
 }
 
 // pathCategory loads the category named in the path, within the request's application.
@@ -144,7 +124,7 @@ func (s *Server) getCategory(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderCategory(cat))
+	writeHAL(c, http.StatusOK, hal.RenderCategory(cat))
 	return nil
 }
 
@@ -172,6 +152,6 @@ func (s *Server) patchCategory(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderCategory(cat))
+	writeHAL(c, http.StatusOK, hal.RenderCategory(cat))
 	return nil
 }

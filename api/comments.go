@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 )
 
@@ -22,14 +23,14 @@ func (s *Server) commentRoutes(g *gin.RouterGroup) {
 // activityJSON is an item of the activity lists (comments, supports): who (actor) did what (verb)
 // on which resource (object), when, with the comment's text as message.
 type activityJSON struct {
-	Type    string  `json:"type"`
-	ID      string  `json:"id"`
-	Actor   string  `json:"actor"`
-	Verb    string  `json:"verb"`
-	Object  string  `json:"object"`
-	Message string  `json:"message"`
-	Time    isoTime `json:"time"`
-	Links   Links   `json:"_links"`
+	Type    string    `json:"type"`
+	ID      string    `json:"id"`
+	Actor   string    `json:"actor"`
+	Verb    string    `json:"verb"`
+	Object  string    `json:"object"`
+	Message string    `json:"message"`
+	Time    hal.Time  `json:"time"`
+	Links   hal.Links `json:"_links"`
 }
 
 // Activity verbs.
@@ -38,13 +39,13 @@ const (
 	verbContribute = "contribute"
 )
 
-func renderActivities(as []store.Activity, verb string, object func(uuid.UUID) *Link) []activityJSON {
+func renderActivities(as []store.Activity, verb string, object func(uuid.UUID) *hal.Link) []activityJSON {
 	out := make([]activityJSON, len(as))
 	for i, a := range as {
 		out[i] = activityJSON{
 			Type: "Activity", ID: a.ID.String(), Actor: a.ActorID.String(), Verb: verb, Object: a.ObjectID.String(),
-			Message: a.Message, Time: isoTime(a.CreatedAt),
-			Links: Links{"actor": personLink(a.ActorID), "object": object(a.ObjectID)},
+			Message: a.Message, Time: hal.Time(a.CreatedAt),
+			Links: hal.Links{"actor": hal.PersonLink(a.ActorID), "object": object(a.ObjectID)},
 		}
 	}
 	return out
@@ -73,7 +74,7 @@ func nextHref(c *gin.Context, p domain.Page, total int) string {
 }
 
 // respondActivities answers with a page of activities read by list.
-func (s *Server) respondActivities(c *gin.Context, verb string, object func(uuid.UUID) *Link,
+func (s *Server) respondActivities(c *gin.Context, verb string, object func(uuid.UUID) *hal.Link,
 	list func(domain.Page) ([]store.Activity, int, error)) {
 	start := time.Now()
 	q := newQuery(c)
@@ -87,7 +88,7 @@ func (s *Server) respondActivities(c *gin.Context, verb string, object func(uuid
 		s.fail(c, err)
 		return
 	}
-	hal(c, http.StatusOK, activityPage{Duration: readDuration(start), Next: nextHref(c, p, total), Results: renderActivities(as, verb, object)})
+	writeHAL(c, http.StatusOK, activityPage{Duration: readDuration(start), Next: nextHref(c, p, total), Results: renderActivities(as, verb, object)})
 }
 
 type commentData struct {
@@ -152,7 +153,7 @@ func (s *Server) listFeedbackComments(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.respondActivities(c, verbComment, feedbackLink, func(p domain.Page) ([]store.Activity, int, error) {
+	s.respondActivities(c, verbComment, hal.FeedbackLink, func(p domain.Page) ([]store.Activity, int, error) {
 		return s.store.FeedbackComments(c, f.ID, p)
 	})
 	return nil
@@ -186,7 +187,7 @@ func (s *Server) listOperationComments(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.respondActivities(c, verbComment, operationLink, func(p domain.Page) ([]store.Activity, int, error) {
+	s.respondActivities(c, verbComment, hal.OperationLink, func(p domain.Page) ([]store.Activity, int, error) {
 		return s.store.OperationComments(c, o.ID, p)
 	})
 	return nil

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+	"github.com/keyclic/keyclic/hal"
 )
 
 func (s *Server) contributionRoutes(g *gin.RouterGroup) {
@@ -45,8 +46,8 @@ type activityGroup struct {
 	Group         string         `json:"group"`
 	ActivityCount int            `json:"activity_count"`
 	ActorCount    int            `json:"actor_count"`
-	CreatedAt     isoTime        `json:"created_at"` // the first support
-	UpdatedAt     isoTime        `json:"updated_at"` // the latest support
+	CreatedAt     hal.Time       `json:"created_at"` // the first support
+	UpdatedAt     hal.Time       `json:"updated_at"` // the latest support
 	Activities    []activityJSON `json:"activities"`
 }
 
@@ -76,11 +77,11 @@ func (s *Server) listContributions(c *gin.Context) error {
 		out.Results = append(out.Results, activityGroup{
 			// The group's id is the same on every read: derived from the feedback's.
 			ID: uuid.NewSHA1(f.ID, []byte(verbContribute)).String(), Verb: verbContribute, Group: verbContribute + ":" + f.ID.String(),
-			ActivityCount: sum.Supports, ActorCount: sum.Supporters, CreatedAt: isoTime(sum.First), UpdatedAt: isoTime(sum.Latest),
-			Activities: renderActivities(as, verbContribute, feedbackLink),
+			ActivityCount: sum.Supports, ActorCount: sum.Supporters, CreatedAt: hal.Time(sum.First), UpdatedAt: hal.Time(sum.Latest),
+			Activities: renderActivities(as, verbContribute, hal.FeedbackLink),
 		})
 	}
 	out.Duration = readDuration(start)
-	hal(c, http.StatusOK, out)
+	writeHAL(c, http.StatusOK, out)
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/store"
 )
 
 // Emailed download links carry their own signed token (audience AudienceExportDownload), since a
@@ -28,15 +29,27 @@ func (s *Server) downloadRoutes(r *gin.Engine) {
 // ExportDownloadLink is the path of a signed link to an export's archive (used in emails): the
 // Swagger file's GET /organizations/{organization}/exports/{token}.
 func (s *Server) ExportDownloadLink(ctx context.Context, exportID uuid.UUID) (string, error) {
-	e, err := s.store.ExportByID(ctx, exportID)
+	return ExportLinks{Tokens: s.tokens, Store: s.store, Retention: s.settings.ExportRetention}.ExportDownloadLink(ctx, exportID)
+}
+
+// ExportLinks signs the download links export emails carry; the worker uses it without an API.
+type ExportLinks struct {
+	Tokens    *Tokens
+	Store     *store.Store
+	Retention time.Duration // archives' retention (0: kept), and so the links' lifetime
+}
+
+// ExportDownloadLink is the path of a signed link to an export's archive.
+func (l ExportLinks) ExportDownloadLink(ctx context.Context, exportID uuid.UUID) (string, error) {
+	e, err := l.Store.ExportByID(ctx, exportID)
 	if err != nil {
 		return "", err
 	}
 	ttl := downloadLinkTTL
-	if s.settings.ExportRetention > 0 {
-		ttl = s.settings.ExportRetention // the link lives as long as the archive
+	if l.Retention > 0 {
+		ttl = l.Retention // the link lives as long as the archive
 	}
-	signed, _, err := s.tokens.IssueFor(AudienceExportDownload, exportID.String(), ttl)
+	signed, _, err := l.Tokens.IssueFor(AudienceExportDownload, exportID.String(), ttl)
 	return ExportTokenPath(e.OrganizationID, signed), err
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/internal/failure"
 	"github.com/keyclic/keyclic/store"
 )
@@ -20,7 +21,7 @@ type vndError struct {
 	Message  string      `json:"message"`
 	Path     string      `json:"path,omitempty"`
 	Total    *int        `json:"total,omitempty"`
-	Links    Links       `json:"_links,omitempty"`
+	Links    hal.Links   `json:"_links,omitempty"`
 	Embedded *vndErrList `json:"_embedded,omitempty"`
 }
 
@@ -114,9 +115,9 @@ func renderError(de *domain.Error, lang domain.Lang) vndError {
 	total := len(items)
 	out := vndError{Context: vndContext, Type: typ, Message: de.Msg.In(lang), Total: &total, Embedded: &vndErrList{Errors: items}}
 	if len(de.Links) > 0 {
-		out.Links = Links{}
+		out.Links = hal.Links{}
 		for rel, href := range de.Links {
-			out.Links[rel] = &Link{Href: href}
+			out.Links[rel] = &hal.Link{Href: href}
 		}
 	}
 	return out

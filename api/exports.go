@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/workflows"
 )
@@ -22,37 +23,6 @@ func (s *Server) reportingRoutes(g *gin.RouterGroup) {
 	g.GET("/organizations/:organization/reports/exports/:export", s.handle(s.getExport))
 	g.GET("/organizations/:organization/reports/exports/:export/download", s.handle(s.downloadExport))
 	g.GET("/organizations/:organization/analytics", s.handle(s.getAnalytics))
-}
-
-type exportJSON struct {
-	resource
-	State    domain.State       `json:"state"`
-	Progress exportProgressJSON `json:"progress"`
-	Size     *int64             `json:"size,omitempty"` // bytes of the archive, once DONE
-	Links    Links              `json:"_links"`
-}
-
-type exportProgressJSON struct {
-	Done  int `json:"done"`
-	Total int `json:"total"`
-}
-
-func renderExport(e domain.Export) exportJSON {
-	org, id := e.OrganizationID.String(), e.ID.String()
-	links := Links{
-		"self":         link(domain.ExportPath(e.OrganizationID, e.ID), "organization", org, "export", id),
-		"organization": organizationLink(e.OrganizationID),
-	}
-	out := exportJSON{
-		resource: newResource("Export", id, e.CreatedAt, e.UpdatedAt),
-		State:    e.State, Progress: exportProgressJSON{Done: e.Done, Total: e.Total}, Links: links,
-	}
-	if e.State == domain.ExportDone {
-		links["download"] = link(domain.ExportDownloadPath(e.OrganizationID, e.ID), "organization", org, "export", id)
-		size := e.Size
-		out.Size = &size
-	}
-	return out
 }
 
 // requireExporter checks the caller may export the organization's reports (admin or EXPORT).
@@ -117,7 +87,7 @@ func (s *Server) createExport(c *gin.Context) error {
 		}
 		return err
 	}
-	hal(c, http.StatusAccepted, renderExport(e))
+	writeHAL(c, http.StatusAccepted, hal.RenderExport(e))
 	return nil
 }
 
@@ -139,7 +109,7 @@ func (s *Server) getExport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderExport(e))
+	writeHAL(c, http.StatusOK, hal.RenderExport(e))
 	return nil
 }
 

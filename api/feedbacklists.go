@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 )
 
@@ -60,7 +61,7 @@ func (q *query) feedbackFilter(c *gin.Context) store.FeedbackFilter {
 
 func (s *Server) respondFeedbacks(c *gin.Context, q *query, f store.FeedbackFilter) error {
 	return respondList(c, q, func(p domain.Page) ([]domain.Feedback, int, error) { return s.store.Feedbacks(c, f, p) },
-		func(fs []domain.Feedback) ([]feedbackJSON, error) { return s.renderFeedbacks(c, fs) })
+		func(fs []domain.Feedback) ([]hal.Feedback, error) { return s.renderFeedbacks(c, fs) })
 }
 
 // geoNear reads the proximity filter in either form: the documented

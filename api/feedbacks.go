@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/workflows"
 )
 
@@ -248,7 +249,7 @@ func (s *Server) getFeedbackTracking(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return respondOne(c, http.StatusOK, f, s.renderFeedbacks, func(j feedbackJSON) any { return j.Embedded.Tracking })
+	return respondOne(c, http.StatusOK, f, s.renderFeedbacks, func(j hal.Feedback) any { return j.Embedded.Tracking })
 }
 
 // transitionFeedback lets a feedback's reporter ask for matching again once it FAILED.

@@ -15,11 +15,6 @@ import (
 	"github.com/keyclic/keyclic/domain"
 )
 
-// imageLink points at an image endpoint with a default size; clients replace width and height.
-func imageLink(base, name, id string) *Link {
-	return link(base+"/200/200", name, id, "width", "200", "height", "200")
-}
-
 // sendResized answers with the image scaled to fit in the requested box, keeping its aspect ratio
 // and never enlarging it.
 func (s *Server) sendResized(c *gin.Context, img domain.Image) {

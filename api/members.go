@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 )
 
 func (s *Server) memberRoutes(g *gin.RouterGroup) {
@@ -15,41 +16,6 @@ func (s *Server) memberRoutes(g *gin.RouterGroup) {
 	g.GET("/organizations/:organization/members/:member", s.handle(s.getMember))
 	g.PATCH("/organizations/:organization/members/:member", s.handle(s.patchMember))
 	g.DELETE("/organizations/:organization/members/:member", s.handle(s.removeMember))
-}
-
-type memberJSON struct {
-	resource
-	Roles    []domain.Role  `json:"roles"`
-	Links    Links          `json:"_links"`
-	Embedded memberEmbedded `json:"_embedded"`
-}
-
-type memberEmbedded struct {
-	AvailableRoles []domain.Role `json:"availableRoles"`
-	Person         *personJSON   `json:"person,omitempty"`
-}
-
-func memberLink(orgID, memberID uuid.UUID) *Link {
-	return link("/organizations/"+orgID.String()+"/members/"+memberID.String(),
-		"organization", orgID.String(), "member", memberID.String())
-}
-
-func renderMember(m domain.Member, p *domain.Person) memberJSON {
-	out := memberJSON{
-		resource: newResource("Member", m.ID.String(), m.CreatedAt, m.UpdatedAt),
-		Roles:    m.Roles,
-		Links: Links{
-			"self":         memberLink(m.OrganizationID, m.ID),
-			"person":       personLink(m.PersonID),
-			"organization": organizationLink(m.OrganizationID),
-		},
-		Embedded: memberEmbedded{AvailableRoles: domain.AssignableRoles},
-	}
-	if p != nil {
-		pj := renderPerson(*p)
-		out.Embedded.Person = &pj
-	}
-	return out
 }
 
 // renderMembers answers a page of members, each with its person embedded.
@@ -63,15 +29,15 @@ func (s *Server) renderMembers(c *gin.Context, p domain.Page, total int, members
 		s.fail(c, err)
 		return
 	}
-	items := make([]memberJSON, len(members))
+	items := make([]hal.Member, len(members))
 	for i, m := range members {
 		var pe *domain.Person
 		if v, ok := people[m.PersonID]; ok {
 			pe = &v
 		}
-		items[i] = renderMember(m, pe)
+		items[i] = hal.RenderMember(m, pe)
 	}
-	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	writeHAL(c, http.StatusOK, renderPage(c, p, total, items))
 }
 
 type memberData struct {
@@ -115,7 +81,7 @@ func (s *Server) respondMember(c *gin.Context, status int, m domain.Member) {
 		s.fail(c, err)
 		return
 	}
-	hal(c, status, renderMember(m, &p))
+	writeHAL(c, status, hal.RenderMember(m, &p))
 }
 
 func (s *Server) listMembers(c *gin.Context) error {

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 )
 
@@ -35,18 +36,18 @@ func (s *Server) pathSelf(c *gin.Context) (uuid.UUID, error) {
 }
 
 type notificationJSON struct {
-	Type      string   `json:"type"`
-	ID        string   `json:"id"`
-	Actor     string   `json:"actor,omitempty"` // the person who acted; none for the service's own notices
-	Verb      string   `json:"verb"`
-	Subject   string   `json:"subject"`
-	Message   string   `json:"message"`
-	Object    objectJS `json:"object"`
-	Read      bool     `json:"read"`
-	ReadAt    *isoTime `json:"readAt"`
-	Time      isoTime  `json:"time"`
-	CreatedAt isoTime  `json:"createdAt"`
-	Links     Links    `json:"_links"`
+	Type      string    `json:"type"`
+	ID        string    `json:"id"`
+	Actor     string    `json:"actor,omitempty"` // the person who acted; none for the service's own notices
+	Verb      string    `json:"verb"`
+	Subject   string    `json:"subject"`
+	Message   string    `json:"message"`
+	Object    objectJS  `json:"object"`
+	Read      bool      `json:"read"`
+	ReadAt    *hal.Time `json:"readAt"`
+	Time      hal.Time  `json:"time"`
+	CreatedAt hal.Time  `json:"createdAt"`
+	Links     hal.Links `json:"_links"`
 }
 
 type objectJS struct {
@@ -67,21 +68,21 @@ func renderNotification(e store.WallEntry, lang domain.Lang) notificationJSON {
 	message, _ := e.Data["message"].(string)
 	subject, _ := e.Data["subject"].(string)
 	id := e.ID.String()
-	links := Links{"self": link("/people/"+e.PersonID.String()+"/notifications/"+id, "person", e.PersonID.String(), "notification", id)}
+	links := hal.Links{"self": hal.NewLink("/people/"+e.PersonID.String()+"/notifications/"+id, "person", e.PersonID.String(), "notification", id)}
 	if p, ok := objectPaths[e.ObjectType]; ok {
 		// The mapping names the id as the path does: "feedback", "reviewRequest".
-		links["object"] = link(p+e.ObjectID.String(), strings.ToLower(e.ObjectType[:1])+e.ObjectType[1:], e.ObjectID.String())
+		links["object"] = hal.NewLink(p+e.ObjectID.String(), strings.ToLower(e.ObjectType[:1])+e.ObjectType[1:], e.ObjectID.String())
 	}
 	actor := ""
 	if e.ActorID != nil {
 		actor = e.ActorID.String()
-		links["actor"] = personLink(*e.ActorID)
+		links["actor"] = hal.PersonLink(*e.ActorID)
 	}
 	return notificationJSON{
 		Type: "Notification", ID: id, Actor: actor, Verb: e.Action,
 		Subject: domain.Msg(subject).In(lang), Message: domain.Msg(message, args...).In(lang),
 		Object: objectJS{Type: e.ObjectType, ID: e.ObjectID.String()},
-		Read:   e.ReadAt != nil, ReadAt: isoPtr(e.ReadAt), Time: isoTime(e.CreatedAt), CreatedAt: isoTime(e.CreatedAt),
+		Read:   e.ReadAt != nil, ReadAt: hal.TimePtr(e.ReadAt), Time: hal.Time(e.CreatedAt), CreatedAt: hal.Time(e.CreatedAt),
 		Links: links,
 	}
 }
@@ -117,7 +118,7 @@ func (s *Server) listNotifications(c *gin.Context) error {
 	for i, e := range entries {
 		items[i] = renderNotification(e, langOf(c))
 	}
-	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	writeHAL(c, http.StatusOK, renderPage(c, p, total, items))
 	return nil
 }
 
@@ -145,7 +146,7 @@ func (s *Server) patchNotification(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderNotification(e, langOf(c)))
+	writeHAL(c, http.StatusOK, renderNotification(e, langOf(c)))
 	return nil
 }
 
@@ -167,12 +168,12 @@ type deviceData struct {
 }
 
 type deviceJSON struct {
-	Type      string  `json:"type"`
-	ID        string  `json:"id"`
-	Token     string  `json:"token"`
-	Platform  string  `json:"platform"`
-	CreatedAt isoTime `json:"createdAt"`
-	Links     Links   `json:"_links"`
+	Type      string    `json:"type"`
+	ID        string    `json:"id"`
+	Token     string    `json:"token"`
+	Platform  string    `json:"platform"`
+	CreatedAt hal.Time  `json:"createdAt"`
+	Links     hal.Links `json:"_links"`
 }
 
 // addDevice registers a phone or browser for the caller's pushes of the request's application.
@@ -198,10 +199,10 @@ func (s *Server) addDevice(c *gin.Context) error {
 		return err
 	}
 	id := d.ID.String()
-	hal(c, http.StatusCreated, deviceJSON{Type: "Device", ID: id, Token: d.Token, Platform: d.Platform, CreatedAt: isoTime(d.CreatedAt),
-		Links: Links{
-			"self":   link("/people/"+person.String()+"/devices/"+id, "person", person.String(), "device", id),
-			"person": personLink(person),
+	writeHAL(c, http.StatusCreated, deviceJSON{Type: "Device", ID: id, Token: d.Token, Platform: d.Platform, CreatedAt: hal.Time(d.CreatedAt),
+		Links: hal.Links{
+			"self":   hal.NewLink("/people/"+person.String()+"/devices/"+id, "person", person.String(), "device", id),
+			"person": hal.PersonLink(person),
 		}})
 	return nil
 }

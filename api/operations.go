@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/workflows"
 )
@@ -29,68 +30,8 @@ func (s *Server) operationRoutes(g *gin.RouterGroup) {
 	g.GET("/people/:person/operations", s.handle(s.listPersonOperations))
 }
 
-type operationJSON struct {
-	resource
-	Name                 string            `json:"name"`
-	Description          string            `json:"description"`
-	Duration             *int              `json:"duration,omitempty"`  // absent when not set
-	StartDate            *isoTime          `json:"startDate,omitempty"` // absent when not set
-	IdentificationNumber string            `json:"identificationNumber"`
-	State                domain.State      `json:"state"`
-	Links                Links             `json:"_links"`
-	Embedded             operationEmbedded `json:"_embedded"`
-}
-
-type operationEmbedded struct {
-	StateTransitions []string     `json:"stateTransitions"`
-	Tracking         trackingJSON `json:"tracking"`
-}
-
-func operationLink(id uuid.UUID) *Link {
-	return link("/operations/"+id.String(), "operation", id.String())
-}
-
-func renderOperationWith(o domain.Operation, x *store.OperationExtras) operationJSON {
-	id := o.ID.String()
-	links := Links{
-		"self":      operationLink(o.ID),
-		"report":    reportLink(o.ReportID),
-		"createdBy": personLink(o.CreatedBy),
-		"tracking":  link("/operations/"+id+"/tracking", "operation", id),
-	}
-	if o.OperatorMemberID != nil {
-		// The member's own organization: a delegate may have assigned an operation created before.
-		org := o.OrganizationID
-		if o.OperatorOrganizationID != nil {
-			org = *o.OperatorOrganizationID
-		}
-		links["operator"] = memberLink(org, *o.OperatorMemberID)
-	}
-	images := make([]*Link, len(x.ImageIDs))
-	for i, img := range x.ImageIDs {
-		images[i] = link("/operations/"+id+"/images/"+img.String()+"/200/200", "operation", id, "image", img.String(), "width", "200", "height", "200")
-	}
-	links["images"] = images
-	if len(images) > 0 {
-		links["image"] = images[0]
-	}
-	resolved := 0
-	if o.State == domain.OperationResolved {
-		resolved = 1
-	}
-	return operationJSON{
-		resource: newResource("Operation", id, o.CreatedAt, o.UpdatedAt),
-		Name:     o.Name, Description: o.Description, Duration: o.Duration, StartDate: isoPtr(o.StartDate),
-		IdentificationNumber: o.IdentificationNumber, State: o.State, Links: links,
-		Embedded: operationEmbedded{
-			StateTransitions: domain.OperationClientMachine.Allowed(o.State),
-			Tracking:         renderTracking(o.State, resolved, 1, x.Checkpoints),
-		},
-	}
-}
-
-func (s *Server) renderOperations(c context.Context, ops []domain.Operation) ([]operationJSON, error) {
-	return renderWithExtras(c, ops, func(x domain.Operation) uuid.UUID { return x.ID }, s.store.OperationExtrasFor, renderOperationWith)
+func (s *Server) renderOperations(c context.Context, ops []domain.Operation) ([]hal.Operation, error) {
+	return hal.RenderWithExtras(c, ops, func(x domain.Operation) uuid.UUID { return x.ID }, s.store.OperationExtrasFor, hal.RenderOperation)
 }
 
 func (s *Server) respondOperation(c *gin.Context, status int, id uuid.UUID) error {
@@ -98,7 +39,7 @@ func (s *Server) respondOperation(c *gin.Context, status int, id uuid.UUID) erro
 	if err != nil {
 		return err
 	}
-	return respondOne(c, status, o, s.renderOperations, itself[operationJSON])
+	return respondOne(c, status, o, s.renderOperations, itself[hal.Operation])
 }
 
 // readableOperation loads the operation in the path with its report, if the caller belongs to an
@@ -204,7 +145,7 @@ func (s *Server) getOperation(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return respondOne(c, http.StatusOK, o, s.renderOperations, itself[operationJSON])
+	return respondOne(c, http.StatusOK, o, s.renderOperations, itself[hal.Operation])
 }
 
 func (s *Server) getOperationTracking(c *gin.Context) error {
@@ -212,7 +153,7 @@ func (s *Server) getOperationTracking(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return respondOne(c, http.StatusOK, o, s.renderOperations, func(j operationJSON) any { return j.Embedded.Tracking })
+	return respondOne(c, http.StatusOK, o, s.renderOperations, func(j hal.Operation) any { return j.Embedded.Tracking })
 }
 
 // patchOperation changes an operation: any field for an admin of the organization treating the
@@ -329,11 +270,11 @@ type logEntryJSON struct {
 	Type     string         `json:"type"`
 	ID       string         `json:"id"`
 	Action   string         `json:"action"`
-	LoggedAt isoTime        `json:"loggedAt"`
+	LoggedAt hal.Time       `json:"loggedAt"`
 	ObjectID string         `json:"objectId"`
 	Version  string         `json:"version"` // the entry's number in the operation's history, as the Swagger file's string
 	Data     map[string]any `json:"data"`
-	Links    Links          `json:"_links"`
+	Links    hal.Links      `json:"_links"`
 }
 
 // listOperationLogs shows every change of an operation (admins of an organization of the chain).
@@ -362,13 +303,13 @@ func (s *Server) listOperationLogs(c *gin.Context) error {
 	}
 	items := make([]logEntryJSON, len(entries))
 	for i, e := range entries {
-		items[i] = logEntryJSON{Type: "LogEntry", ID: e.ID.String(), Action: e.Action, LoggedAt: isoTime(e.LoggedAt),
-			ObjectID: o.ID.String(), Version: strconv.Itoa(e.Version), Data: e.Data, Links: Links{"operation": operationLink(o.ID)}}
+		items[i] = logEntryJSON{Type: "LogEntry", ID: e.ID.String(), Action: e.Action, LoggedAt: hal.Time(e.LoggedAt),
+			ObjectID: o.ID.String(), Version: strconv.Itoa(e.Version), Data: e.Data, Links: hal.Links{"operation": hal.OperationLink(o.ID)}}
 		if e.ActorID != nil {
-			items[i].Links["actor"] = personLink(*e.ActorID)
+			items[i].Links["actor"] = hal.PersonLink(*e.ActorID)
 		}
 	}
-	hal(c, http.StatusOK, renderPage(c, p, total, items))
+	writeHAL(c, http.StatusOK, renderPage(c, p, total, items))
 	return nil
 }
 
@@ -382,7 +323,7 @@ func (q *query) operationFilter(appID uuid.UUID) store.OperationFilter {
 
 func (s *Server) respondOperations(c *gin.Context, q *query, f store.OperationFilter) error {
 	return respondList(c, q, func(p domain.Page) ([]domain.Operation, int, error) { return s.store.Operations(c, f, p) },
-		func(ops []domain.Operation) ([]operationJSON, error) { return s.renderOperations(c, ops) })
+		func(ops []domain.Operation) ([]hal.Operation, error) { return s.renderOperations(c, ops) })
 }
 
 func (s *Server) listReportOperations(c *gin.Context) error {

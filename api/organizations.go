@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 )
 
@@ -16,40 +17,6 @@ func (s *Server) organizationRoutes(g *gin.RouterGroup) {
 	g.GET("/organizations/:organization", s.handle(s.getOrganization))
 	g.PATCH("/organizations/:organization", s.handle(s.patchOrganization))
 	g.GET("/organizations/:organization/logo/:width/:height", s.handle(s.getOrganizationLogo))
-}
-
-type organizationJSON struct {
-	resource
-	Name                     string `json:"name"`
-	AlternateName            string `json:"alternateName"`
-	Description              string `json:"description"`
-	BillingEmailAddress      string `json:"billingEmailAddress"`
-	NotificationEmailAddress string `json:"notificationEmailAddress"`
-	Enabled                  bool   `json:"enabled"`
-	Links                    Links  `json:"_links"`
-}
-
-func organizationLink(id uuid.UUID) *Link {
-	return link("/organizations/"+id.String(), "organization", id.String())
-}
-
-func renderOrganization(o domain.Organization, app domain.Application) organizationJSON {
-	links := Links{
-		"self":        organizationLink(o.ID),
-		"application": applicationLink(app),
-	}
-	if o.BusinessActivityID != nil {
-		links["businessActivity"] = businessActivityLink(*o.BusinessActivityID)
-	}
-	if o.HasLogo {
-		links["logo"] = imageLink("/organizations/"+o.ID.String()+"/logo", "organization", o.ID.String())
-	}
-	return organizationJSON{
-		resource: newResource("Organization", o.ID.String(), o.CreatedAt, o.UpdatedAt),
-		Name:     o.Name, AlternateName: o.AlternateName, Description: o.Description,
-		BillingEmailAddress: o.BillingEmailAddress, NotificationEmailAddress: o.NotificationEmailAddress,
-		Enabled: o.Enabled, Links: links,
-	}
 }
 
 type organizationData struct {
@@ -126,7 +93,7 @@ func (s *Server) createOrganization(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusCreated, renderOrganization(o, app))
+	writeHAL(c, http.StatusCreated, hal.RenderOrganization(o, app))
 	return nil
 }
 
@@ -147,7 +114,7 @@ func (s *Server) listOrganizations(c *gin.Context) error {
 func (s *Server) respondOrganizations(c *gin.Context, q *query, f store.OrganizationFilter) error {
 	app := appOf(c)
 	return respondList(c, q, func(p domain.Page) ([]domain.Organization, int, error) { return s.store.Organizations(c, f, p) },
-		each(func(o domain.Organization) organizationJSON { return renderOrganization(o, app) }))
+		each(func(o domain.Organization) hal.Organization { return hal.RenderOrganization(o, app) }))
 }
 
 func (s *Server) getOrganization(c *gin.Context) error {
@@ -155,7 +122,7 @@ func (s *Server) getOrganization(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderOrganization(o, appOf(c)))
+	writeHAL(c, http.StatusOK, hal.RenderOrganization(o, appOf(c)))
 	return nil
 }
 
@@ -188,7 +155,7 @@ func (s *Server) patchOrganization(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderOrganization(o, appOf(c)))
+	writeHAL(c, http.StatusOK, hal.RenderOrganization(o, appOf(c)))
 	return nil
 }
 

@@ -5,9 +5,9 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 )
 
@@ -17,42 +17,6 @@ func (s *Server) peopleRoutes(g *gin.RouterGroup) {
 	g.PATCH("/people/:person", s.handle(s.patchPerson))
 	g.GET("/people/:person/memberships", s.handle(s.listMemberships))
 	g.GET("/people/:person/image/:width/:height", s.handle(s.getPersonImage))
-}
-
-type personJSON struct {
-	resource
-	FamilyName  string      `json:"familyName,omitempty"` // absent until given: never empty
-	GivenName   string      `json:"givenName,omitempty"`
-	JobTitle    string      `json:"jobTitle"`
-	Username    string      `json:"username"`
-	Email       string      `json:"email"`
-	OptIn       bool        `json:"optIn"`
-	Preferences preferences `json:"preferences"`
-	Links       Links       `json:"_links"`
-}
-
-// preferences say on which channels the person is notified (the Swagger file's Person.preferences).
-type preferences struct {
-	MessageEmailEnabled bool `json:"messageEmailEnabled"`
-	MessagePushEnabled  bool `json:"messagePushEnabled"`
-}
-
-func personLink(id uuid.UUID) *Link {
-	return link("/people/"+id.String(), "person", id.String())
-}
-
-func renderPerson(p domain.Person) personJSON {
-	links := Links{"self": personLink(p.ID)}
-	if p.HasImage {
-		links["image"] = imageLink("/people/"+p.ID.String()+"/image", "person", p.ID.String())
-	}
-	return personJSON{
-		resource:   newResource("Person", p.ID.String(), p.CreatedAt, p.UpdatedAt),
-		FamilyName: p.FamilyName, GivenName: p.GivenName, JobTitle: p.JobTitle,
-		Username: p.Username(), Email: p.Email, OptIn: p.OptIn,
-		Preferences: preferences{MessageEmailEnabled: p.EmailEnabled, MessagePushEnabled: p.PushEnabled},
-		Links:       links,
-	}
 }
 
 // personSearch reads the search[...] filters shared by person and member lists.
@@ -66,7 +30,7 @@ func (q *query) personSearch() store.PersonSearch {
 func (s *Server) listPeople(c *gin.Context) error {
 	q := newQuery(c)
 	ps := q.personSearch()
-	return respondList(c, q, func(p domain.Page) ([]domain.Person, int, error) { return s.store.People(c, ps, p) }, each(renderPerson))
+	return respondList(c, q, func(p domain.Page) ([]domain.Person, int, error) { return s.store.People(c, ps, p) }, each(hal.RenderPerson))
 }
 
 func (s *Server) getPerson(c *gin.Context) error {
@@ -78,7 +42,7 @@ func (s *Server) getPerson(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderPerson(p))
+	writeHAL(c, http.StatusOK, hal.RenderPerson(p))
 	return nil
 }
 
@@ -166,7 +130,7 @@ func (s *Server) patchPerson(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderPerson(p))
+	writeHAL(c, http.StatusOK, hal.RenderPerson(p))
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 )
 
@@ -21,32 +22,6 @@ func (s *Server) placeRoutes(g *gin.RouterGroup) {
 	g.GET("/places", s.handle(s.listPlaces))
 	g.GET("/places/:place", s.handle(s.getPlace))
 	g.PATCH("/places/:place", s.handle(s.patchPlace))
-}
-
-type placeJSON struct {
-	resource
-	Name       string       `json:"name"`
-	BranchCode string       `json:"branchCode"`
-	Geo        placeGeoJSON `json:"geo"`
-	Links      Links        `json:"_links"`
-}
-
-type placeGeoJSON struct {
-	Polygon   featureCollection `json:"polygon"`
-	Elevation *float64          `json:"elevation,omitempty"` // absent when the place has none
-}
-
-func placeLink(id uuid.UUID) *Link {
-	return link("/places/"+id.String(), "place", id.String())
-}
-
-func renderPlace(p domain.Place) placeJSON {
-	return placeJSON{
-		resource: newResource("Place", p.ID.String(), p.CreatedAt, p.UpdatedAt),
-		Name:     p.Name, BranchCode: p.BranchCode,
-		Geo:   placeGeoJSON{Polygon: renderPolygon(p.Polygon), Elevation: p.Elevation},
-		Links: Links{"self": placeLink(p.ID), "organization": organizationLink(p.OrganizationID)},
-	}
 }
 
 type placeData struct {
@@ -177,7 +152,7 @@ func (s *Server) createPlace(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusCreated, renderPlace(p))
+	writeHAL(c, http.StatusCreated, hal.RenderPlace(p))
 	return nil
 }
 
@@ -273,7 +248,7 @@ func (q *query) geoElevation(name string) *float64 {
 }
 
 func (s *Server) respondPlaces(c *gin.Context, q *query, f store.PlaceFilter) error {
-	return respondList(c, q, func(p domain.Page) ([]domain.Place, int, error) { return s.store.Places(c, f, p) }, each(renderPlace))
+	return respondList(c, q, func(p domain.Page) ([]domain.Place, int, error) { return s.store.Places(c, f, p) }, each(hal.RenderPlace))
 }
 
 // pathPlace loads the place named in the path, within the request's application.
@@ -290,7 +265,7 @@ func (s *Server) getPlace(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderPlace(p))
+	writeHAL(c, http.StatusOK, hal.RenderPlace(p))
 	return nil
 }
 
@@ -322,6 +297,6 @@ func (s *Server) patchPlace(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderPlace(p))
+	writeHAL(c, http.StatusOK, hal.RenderPlace(p))
 	return nil
 }

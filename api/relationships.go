@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 )
 
@@ -57,7 +58,7 @@ func (s *Server) addPartner(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusCreated, renderOrganization(partner, appOf(c)))
+	writeHAL(c, http.StatusCreated, hal.RenderOrganization(partner, appOf(c)))
 	return nil
 }
 

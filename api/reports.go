@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/workflows"
 )
@@ -23,80 +24,8 @@ func (s *Server) reportRoutes(g *gin.RouterGroup) {
 	g.POST("/organizations/:organization/delegates", s.handle(s.delegateReport))
 }
 
-type reportJSON struct {
-	resource
-	Description          string         `json:"description"`
-	Priority             int            `json:"priority"`
-	Tags                 []string       `json:"tags"`
-	IdentificationNumber string         `json:"identificationNumber"`
-	State                domain.State   `json:"state"`
-	Links                Links          `json:"_links"`
-	Embedded             reportEmbedded `json:"_embedded"`
-}
-
-type reportEmbedded struct {
-	StateTransitions []string     `json:"stateTransitions"`
-	Tracking         trackingJSON `json:"tracking"`
-	// DelegationChain is every organization with access, in delegation order: the receiving
-	// organization first, the one treating the report now last.
-	DelegationChain []organizationItem `json:"delegationChain"`
-}
-
-// organizationItem names an organization of a report's chain.
-type organizationItem struct {
-	Type  string `json:"type"`
-	ID    string `json:"id"`
-	Links Links  `json:"_links"`
-}
-
-func reportLink(id uuid.UUID) *Link { return link("/reports/"+id.String(), "report", id.String()) }
-
-// reportTransitions lists what may be done now: "close" only once every operation is resolved.
-func reportTransitions(r domain.Report, x *store.ReportExtras) []string {
-	ts := domain.ReportMachine.Allowed(r.State)
-	if x.Resolved < x.Operations {
-		ts = slices.DeleteFunc(ts, func(t string) bool { return t == "close" })
-	}
-	return ts
-}
-
-func renderReportWith(r domain.Report, x *store.ReportExtras) reportJSON {
-	id := r.ID.String()
-	links := Links{
-		"self":         reportLink(r.ID),
-		"feedback":     feedbackLink(r.FeedbackID),
-		"operations":   link("/reports/"+id+"/operations", "report", id),
-		"organization": organizationLink(r.OrganizationID),
-		"tracking":     link("/reports/"+id+"/tracking", "report", id),
-	}
-	if r.CategoryID != nil {
-		links["category"] = link("/categories/"+r.CategoryID.String(), "category", r.CategoryID.String())
-	}
-	if r.PlaceID != nil {
-		links["place"] = link("/places/"+r.PlaceID.String(), "place", r.PlaceID.String())
-	}
-	// The last handover, one link each as the clients read them; the whole chain is embedded.
-	if n := len(r.Chain); n > 1 {
-		links["delegatedFrom"], links["delegatedTo"] = organizationLink(r.Chain[n-2]), organizationLink(r.Chain[n-1])
-	}
-	chain := make([]organizationItem, len(r.Chain))
-	for i, o := range r.Chain {
-		chain[i] = organizationItem{Type: "Organization", ID: o.String(), Links: Links{"self": organizationLink(o)}}
-	}
-	return reportJSON{
-		resource:    newResource("Report", id, r.CreatedAt, r.UpdatedAt),
-		Description: r.Description, Priority: r.Priority, Tags: r.Tags, IdentificationNumber: r.IdentificationNumber,
-		State: r.State, Links: links,
-		Embedded: reportEmbedded{
-			StateTransitions: reportTransitions(r, x),
-			Tracking:         renderTracking(r.State, x.Resolved, x.Operations, x.Checkpoints),
-			DelegationChain:  chain,
-		},
-	}
-}
-
-func (s *Server) renderReports(c context.Context, rs []domain.Report) ([]reportJSON, error) {
-	return renderWithExtras(c, rs, func(x domain.Report) uuid.UUID { return x.ID }, s.store.ReportExtrasFor, renderReportWith)
+func (s *Server) renderReports(c context.Context, rs []domain.Report) ([]hal.Report, error) {
+	return hal.RenderWithExtras(c, rs, func(x domain.Report) uuid.UUID { return x.ID }, s.store.ReportExtrasFor, hal.RenderReport)
 }
 
 // respondReport answers with the report as it is now in the database.
@@ -105,7 +34,7 @@ func (s *Server) respondReport(c *gin.Context, status int, id uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	return respondOne(c, status, r, s.renderReports, itself[reportJSON])
+	return respondOne(c, status, r, s.renderReports, itself[hal.Report])
 }
 
 // readableReport loads the report in the path if the caller belongs to an organization of its
@@ -162,7 +91,7 @@ func (s *Server) getReport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return respondOne(c, http.StatusOK, r, s.renderReports, itself[reportJSON])
+	return respondOne(c, http.StatusOK, r, s.renderReports, itself[hal.Report])
 }
 
 func (s *Server) getReportTracking(c *gin.Context) error {
@@ -170,7 +99,7 @@ func (s *Server) getReportTracking(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return respondOne(c, http.StatusOK, r, s.renderReports, func(j reportJSON) any { return j.Embedded.Tracking })
+	return respondOne(c, http.StatusOK, r, s.renderReports, func(j hal.Report) any { return j.Embedded.Tracking })
 }
 
 // states reads the state filter (one state, or several as state[]=…), checked against valid.
@@ -213,7 +142,7 @@ func (s *Server) listReports(c *gin.Context) error {
 	q := newQuery(c)
 	f := store.ReportFilter{OrganizationID: o.ID, States: q.states(domain.ReportStates), Place: q.uuid("place"), Category: q.uuid("category")}
 	return respondList(c, q, func(p domain.Page) ([]domain.Report, int, error) { return s.store.Reports(c, f, p) },
-		func(rs []domain.Report) ([]reportJSON, error) { return s.renderReports(c, rs) })
+		func(rs []domain.Report) ([]hal.Report, error) { return s.renderReports(c, rs) })
 }
 
 // transitionReport applies a transition through the report's workflow (admins of the treating

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/workflows"
 )
 
@@ -23,48 +23,6 @@ func (s *Server) reviewRoutes(g *gin.RouterGroup) {
 	g.GET("/feedbacks/:feedback/reviews", s.handle(s.listFeedbackReviews))
 }
 
-type reviewRequestJSON struct {
-	resource
-	State     domain.State `json:"state"` // PENDING, REVIEWED or EXPIRED
-	ExpiresAt isoTime      `json:"expiresAt"`
-	Links     Links        `json:"_links"`
-}
-
-type reviewJSON struct {
-	resource
-	ReviewRating int    `json:"reviewRating"`
-	ReviewBody   string `json:"reviewBody"`
-	Links        Links  `json:"_links"`
-}
-
-func reviewRequestLink(id uuid.UUID) *Link {
-	return link("/review-requests/"+id.String(), "reviewRequest", id.String())
-}
-
-func reviewLink(id uuid.UUID) *Link { return link("/reviews/"+id.String(), "review", id.String()) }
-
-func renderReviewRequest(r domain.ReviewRequest) reviewRequestJSON {
-	links := Links{"self": reviewRequestLink(r.ID), "reviewer": personLink(r.ReviewerID), "feedback": feedbackLink(r.FeedbackID)}
-	if r.ReviewID != nil {
-		links["review"] = reviewLink(*r.ReviewID)
-	}
-	return reviewRequestJSON{
-		resource: newResource("ReviewRequest", r.ID.String(), r.CreatedAt, r.UpdatedAt),
-		State:    r.State, ExpiresAt: isoTime(r.ExpiresAt), Links: links,
-	}
-}
-
-func renderReview(r domain.Review) reviewJSON {
-	return reviewJSON{
-		resource:     newResource("Review", r.ID.String(), r.CreatedAt, r.UpdatedAt),
-		ReviewRating: r.Rating, ReviewBody: r.Body,
-		Links: Links{
-			"self": reviewLink(r.ID), "author": personLink(r.AuthorID),
-			"reviewRequest": reviewRequestLink(r.ReviewRequestID), "feedback": feedbackLink(r.FeedbackID),
-		},
-	}
-}
-
 // listReviewRequests lists the caller's own review requests in the request's application.
 func (s *Server) listReviewRequests(c *gin.Context) error {
 	person, err := s.pathSelf(c)
@@ -74,7 +32,7 @@ func (s *Server) listReviewRequests(c *gin.Context) error {
 	q := newQuery(c)
 	return respondList(c, q, func(p domain.Page) ([]domain.ReviewRequest, int, error) {
 		return s.store.ReviewRequestsOf(c, person, appOf(c).ID, p)
-	}, each(renderReviewRequest))
+	}, each(hal.RenderReviewRequest))
 }
 
 // reviewerRequest loads the request in the path for its reviewer: another application's or an
@@ -99,7 +57,7 @@ func (s *Server) getReviewRequest(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderReviewRequest(rr))
+	writeHAL(c, http.StatusOK, hal.RenderReviewRequest(rr))
 	return nil
 }
 
@@ -157,7 +115,7 @@ func (s *Server) postReview(c *gin.Context) error {
 	}
 	var out domain.Review
 	if s.earlierOutcome(c, workflows.ReviewRequestWorkflowID(rr.ID), workflows.UpdateReview, &out) {
-		hal(c, http.StatusOK, renderReview(out)) // answered by an earlier attempt of this request
+		writeHAL(c, http.StatusOK, hal.RenderReview(out)) // answered by an earlier attempt of this request
 		return nil
 	}
 	if err := answerable(rr, s.now()); err != nil {
@@ -176,7 +134,7 @@ func (s *Server) postReview(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderReview(out))
+	writeHAL(c, http.StatusOK, hal.RenderReview(out))
 	return nil
 }
 
@@ -201,7 +159,7 @@ func (s *Server) getReview(c *gin.Context) error {
 	if !visible {
 		return domain.NotFound()
 	}
-	hal(c, http.StatusOK, renderReview(r))
+	writeHAL(c, http.StatusOK, hal.RenderReview(r))
 	return nil
 }
 
@@ -214,5 +172,5 @@ func (s *Server) listFeedbackReviews(c *gin.Context) error {
 	q := newQuery(c)
 	return respondList(c, q, func(p domain.Page) ([]domain.Review, int, error) {
 		return s.store.FeedbackReviews(c, f.ID, p)
-	}, each(renderReview))
+	}, each(hal.RenderReview))
 }

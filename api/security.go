@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/workflows"
 )
@@ -63,7 +64,7 @@ func (s *Server) register(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusCreated, renderPerson(p))
+	writeHAL(c, http.StatusCreated, hal.RenderPerson(p))
 	return nil
 }
 
@@ -76,7 +77,7 @@ type successLogin struct {
 	AccessToken string      `json:"accessToken"`
 	TokenType   string      `json:"tokenType"`
 	Credentials credentials `json:"credentials"`
-	Links       Links       `json:"_links"`
+	Links       hal.Links   `json:"_links"`
 }
 
 // credentials tell the client who logged in, as Keyclic's clients read them (the Swagger file's
@@ -87,7 +88,7 @@ type credentials struct {
 	Roles           []string         `json:"roles"`
 	AdministratorOf []administeredOf `json:"administratorOf"`
 	MemberOf        []membershipOf   `json:"memberOf"`
-	ExpiresAt       isoTime          `json:"expiresAt"`
+	ExpiresAt       hal.Time         `json:"expiresAt"`
 }
 
 // administeredOf is an application the person administers ({id, token, type}); the service has
@@ -125,7 +126,7 @@ func (s *Server) loginCredentials(c *gin.Context, p domain.Person, exp time.Time
 	}
 	out := credentials{
 		ID: p.ID.String(), Login: p.Email, Roles: accessRoles, AdministratorOf: []administeredOf{},
-		MemberOf: make([]membershipOf, len(ms)), ExpiresAt: isoTime(exp),
+		MemberOf: make([]membershipOf, len(ms)), ExpiresAt: hal.Time(exp),
 	}
 	for i, m := range ms {
 		out.MemberOf[i] = membershipOf{ID: m.ID.String(), Organization: organizationRef{Type: "Organization", ID: m.OrganizationID.String()}, Roles: m.Roles}
@@ -184,7 +185,7 @@ func (s *Server) login(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, successLogin{AccessToken: tok, TokenType: "Bearer", Credentials: creds, Links: Links{"person": personLink(p.ID)}})
+	writeHAL(c, http.StatusOK, successLogin{AccessToken: tok, TokenType: "Bearer", Credentials: creds, Links: hal.Links{"person": hal.PersonLink(p.ID)}})
 	return nil
 }
 

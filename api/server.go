@@ -151,7 +151,7 @@ func (s *Server) withTimeout(c *gin.Context) {
 }
 
 // hal answers with a HAL resource.
-func hal(c *gin.Context, status int, v any) {
+func writeHAL(c *gin.Context, status int, v any) {
 	c.Header("Content-Type", "application/hal+json; charset=utf-8")
 	c.PureJSON(status, v) // links keep their & unescaped
 }

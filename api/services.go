@@ -5,9 +5,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 )
 
@@ -26,49 +26,6 @@ func (s *Server) serviceRoutes(g *gin.RouterGroup) {
 // SetClock makes the server read the time from now (tests fix it to check a service's isOpen).
 // Call it before serving.
 func (s *Server) SetClock(now func() time.Time) { s.now = now }
-
-type serviceJSON struct {
-	resource
-	Name         string           `json:"name"`
-	Description  string           `json:"description"`
-	ContactPoint contactPointJSON `json:"contactPoint"`
-	Links        Links            `json:"_links"`
-}
-
-// contactPointJSON is the Swagger file's contactPoint {telephone, isOpen}, with the hours that
-// decide isOpen and the zone they are read in.
-type contactPointJSON struct {
-	Telephone      string             `json:"telephone"`
-	IsOpen         bool               `json:"isOpen"`
-	TimeZone       string             `json:"timeZone"`
-	HoursAvailable []openingRangeJSON `json:"hoursAvailable"`
-}
-
-// openingRangeJSON follows schema.org's OpeningHoursSpecification (dayOfWeek, opens, closes).
-type openingRangeJSON struct {
-	DayOfWeek string `json:"dayOfWeek"`
-	Opens     string `json:"opens"`
-	Closes    string `json:"closes"`
-}
-
-func serviceLink(id uuid.UUID) *Link {
-	return link("/services/"+id.String(), "service", id.String())
-}
-
-func renderService(sv domain.Service, now time.Time) serviceJSON {
-	hours := make([]openingRangeJSON, len(sv.Hours.Ranges))
-	for i, r := range sv.Hours.Ranges {
-		hours[i] = openingRangeJSON{DayOfWeek: r.Day.String(), Opens: domain.FormatTimeOfDay(r.Opens), Closes: domain.FormatTimeOfDay(r.Closes)}
-	}
-	return serviceJSON{
-		resource: newResource("Service", sv.ID.String(), sv.CreatedAt, sv.UpdatedAt),
-		Name:     sv.Name, Description: sv.Description,
-		ContactPoint: contactPointJSON{
-			Telephone: sv.Telephone, IsOpen: sv.Hours.IsOpen(now), TimeZone: sv.Hours.TimeZone, HoursAvailable: hours,
-		},
-		Links: Links{"self": serviceLink(sv.ID), "organization": organizationLink(sv.OrganizationID)},
-	}
-}
 
 type serviceData struct {
 	Name         *string           `json:"name"`
@@ -153,7 +110,7 @@ func (s *Server) listServices(c *gin.Context) error {
 	f := store.ServiceFilter{OrganizationID: o.ID, Name: q.search("name")}
 	now := s.now()
 	return respondList(c, q, func(p domain.Page) ([]domain.Service, int, error) { return s.store.Services(c, f, p) },
-		each(func(sv domain.Service) serviceJSON { return renderService(sv, now) }))
+		each(func(sv domain.Service) hal.Service { return hal.RenderService(sv, now) }))
 }
 
 func (s *Server) getService(c *gin.Context) error {
@@ -161,7 +118,7 @@ func (s *Server) getService(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderService(sv, s.now()))
+	writeHAL(c, http.StatusOK, hal.RenderService(sv, s.now()))
 	return nil
 }
 
@@ -198,7 +155,7 @@ func (s *Server) createService(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusCreated, renderService(sv, s.now()))
+	writeHAL(c, http.StatusCreated, hal.RenderService(sv, s.now()))
 	return nil
 }
 
@@ -228,7 +185,7 @@ func (s *Server) patchService(c *gin.Context) error {
 	if sv, err = s.store.PatchService(c, appOf(c).ID, sv.ID, ok); err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderService(sv, s.now()))
+	writeHAL(c, http.StatusOK, hal.RenderService(sv, s.now()))
 	return nil
 }
 

@@ -2,17 +2,16 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/internal/netguard"
 	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/workflows"
@@ -33,32 +32,6 @@ func (s *Server) webhookRoutes(g *gin.RouterGroup) {
 	g.DELETE("/webhooks/:webhook", s.handle(s.deleteWebhook))
 	g.GET("/webhooks/:webhook/deliveries", s.handle(s.listDeliveries))
 	g.POST("/webhooks/:webhook/deliveries/:delivery/redeliver", s.handle(s.redeliver))
-}
-
-type webhookJSON struct {
-	resource
-	Event          string `json:"event"`
-	PayloadURL     string `json:"payloadUrl"`
-	Enabled        bool   `json:"enabled"`
-	DisabledReason string `json:"disabledReason,omitempty"`
-	// Secret is shown once, when the webhook is created: consumers verify signatures with it.
-	Secret string `json:"secret,omitempty"`
-	Links  Links  `json:"_links"`
-}
-
-func webhookLink(id uuid.UUID) *Link { return link("/webhooks/"+id.String(), "webhook", id.String()) }
-
-func renderWebhook(w domain.Webhook) webhookJSON {
-	id := w.ID.String()
-	return webhookJSON{
-		resource: newResource("Webhook", id, w.CreatedAt, w.UpdatedAt),
-		Event:    w.Event, PayloadURL: w.PayloadURL, Enabled: w.Enabled, DisabledReason: w.DisabledReason,
-		Links: Links{
-			"self":         webhookLink(w.ID),
-			"organization": organizationLink(w.OrganizationID),
-			"deliveries":   link("/webhooks/"+id+"/deliveries", "webhook", id),
-		},
-	}
 }
 
 type webhookData struct {
@@ -138,9 +111,9 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := renderWebhook(w)
+	out := hal.RenderWebhook(w)
 	out.Secret = w.Secret
-	hal(c, http.StatusCreated, out)
+	writeHAL(c, http.StatusCreated, out)
 	return nil
 }
 
@@ -153,7 +126,7 @@ func (s *Server) listWebhooks(c *gin.Context) error {
 		return err
 	}
 	return respondList(c, newQuery(c), func(p domain.Page) ([]domain.Webhook, int, error) { return s.store.Webhooks(c, o.ID, p) },
-		each(renderWebhook))
+		each(hal.RenderWebhook))
 }
 
 // pathWebhook loads the webhook in the path for a member of its organization (others: 404);
@@ -185,7 +158,7 @@ func (s *Server) getWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderWebhook(w))
+	writeHAL(c, http.StatusOK, hal.RenderWebhook(w))
 	return nil
 }
 
@@ -205,7 +178,7 @@ func (s *Server) patchWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusOK, renderWebhook(w))
+	writeHAL(c, http.StatusOK, hal.RenderWebhook(w))
 	return nil
 }
 
@@ -221,40 +194,6 @@ func (s *Server) deleteWebhook(c *gin.Context) error {
 	return nil
 }
 
-type deliveryJSON struct {
-	Type        string          `json:"type"`
-	ID          string          `json:"id"`
-	Event       string          `json:"event"`
-	State       string          `json:"state"`
-	CreatedAt   isoTime         `json:"createdAt"`
-	DeliveredAt *isoTime        `json:"deliveredAt"`
-	Body        json.RawMessage `json:"body"`
-	Attempts    []attemptJSON   `json:"attempts"`
-	Links       Links           `json:"_links"`
-}
-
-type attemptJSON struct {
-	Number     int     `json:"number"`
-	Time       isoTime `json:"time"`
-	StatusCode *int    `json:"statusCode"`
-	DurationMS int64   `json:"durationMs"`
-	Error      string  `json:"error"`
-}
-
-func renderDelivery(d domain.Delivery) deliveryJSON {
-	wid, id := d.WebhookID.String(), d.ID.String()
-	out := deliveryJSON{Type: "WebhookDelivery", ID: id, Event: d.Event, State: d.State, CreatedAt: isoTime(d.CreatedAt),
-		DeliveredAt: isoPtr(d.DeliveredAt), Body: json.RawMessage(d.Body), Attempts: make([]attemptJSON, len(d.Attempts)),
-		Links: Links{
-			"webhook":   webhookLink(d.WebhookID),
-			"redeliver": link("/webhooks/"+wid+"/deliveries/"+id+"/redeliver", "webhook", wid, "delivery", id),
-		}}
-	for i, a := range d.Attempts {
-		out.Attempts[i] = attemptJSON{Number: a.Number, Time: isoTime(a.StartedAt), StatusCode: a.StatusCode, DurationMS: a.Duration.Milliseconds(), Error: a.Error}
-	}
-	return out
-}
-
 // listDeliveries shows every delivery of a webhook with every attempt (admins).
 func (s *Server) listDeliveries(c *gin.Context) error {
 	w, err := s.pathWebhook(c, true)
@@ -267,7 +206,7 @@ func (s *Server) listDeliveries(c *gin.Context) error {
 		q.vs.Add("state", domain.MsgInvalidChoice, "PENDING, DELIVERED, FAILED")
 	}
 	return respondList(c, q, func(p domain.Page) ([]domain.Delivery, int, error) { return s.store.Deliveries(c, w.ID, state, p) },
-		each(renderDelivery))
+		each(hal.RenderDelivery))
 }
 
 // redeliver sends a delivery again now: a delivery still retrying skips its wait, a finished
@@ -308,6 +247,6 @@ func (s *Server) redeliver(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hal(c, http.StatusAccepted, renderDelivery(d))
+	writeHAL(c, http.StatusAccepted, hal.RenderDelivery(d))
 	return nil
 }

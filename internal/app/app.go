@@ -18,6 +18,7 @@ import (
 	"github.com/keyclic/keyclic/api"
 	"github.com/keyclic/keyclic/config"
 	"github.com/keyclic/keyclic/domain"
+	"github.com/keyclic/keyclic/hal"
 	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/worker"
 	"github.com/keyclic/keyclic/workflows"
@@ -79,9 +80,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a := &App{Config: cfg, Log: log, Store: st, Temporal: tc, Activities: acts, Tokens: api.NewTokens(key, cfg.JWTTTL)}
 	a.Images = domain.ImageLimits{MaxPixels: cfg.ImageMaxPixels, MaxSide: cfg.ImageMaxSide, Decodes: domain.NewDecodeBudget(cfg.ImageDecodeMemory)}
 	a.API = a.NewAPI(a.APISettings())
-	// Webhook payloads are rendered by the API's own serializers.
-	acts.Renderer = a.API
-	acts.Links = a.API
+	// Webhook payloads are rendered from the database by the shapes the API answers with; export
+	// links are signed with the service's key. Neither needs the API server.
+	acts.Renderer = hal.Payloads{Store: st}
+	acts.Links = api.ExportLinks{Tokens: a.Tokens, Store: st, Retention: cfg.ExportRetention}
 	return a, nil
 }
 
