@@ -13,7 +13,7 @@ func TestShapesClientsParse(t *testing.T) {
 	at := time.Date(2026, 12, 5, 10, 30, 0, 123456000, paris)
 	got, err := Marshal(struct {
 		Resource
-		Links Links `json:"_links"`
+		Links Links  `json:"_links"`
 		Note  string `json:"note"`
 	}{
 		Resource: NewResource("Report", "r1", at, at),
