@@ -4,6 +4,7 @@
 //	go run ./cmd/keyclic-bench -scenario reads        # GET /feedbacks (geo_near, geo_hash[]) and place matching on 1M feedbacks / 10k places
 //	go run ./cmd/keyclic-bench -scenario posts        # feedbacks posted end to end, next to a bare one-activity workflow
 //	go run ./cmd/keyclic-bench -scenario transitions  # report transitions through HTTP, next to a bare Temporal update
+//	go run ./cmd/keyclic-bench -scenario lifecycle    # what one whole lifecycle costs Temporal (starts, tasks, activities, events)
 //
 // It prints a Markdown table of latencies (p50/p99) and throughput.
 package main
@@ -20,7 +21,7 @@ import (
 )
 
 func main() {
-	scenario := flag.String("scenario", "all", "reads, posts, transitions or all")
+	scenario := flag.String("scenario", "all", "reads, posts, transitions, lifecycle or all")
 	feedbacks := flag.Int("feedbacks", 1_000_000, "feedbacks loaded for the reads scenario")
 	places := flag.Int("places", 10_000, "places loaded for the reads scenario")
 	duration := flag.Duration("duration", 20*time.Second, "how long each measurement runs")
@@ -51,5 +52,6 @@ func main() {
 	fmt.Println("|---|---:|---:|---:|---:|")
 	run("reads", func() error { return b.reads(ctx, *feedbacks, *places) })
 	run("posts", func() error { return b.posts(ctx) })
+	run("lifecycle", func() error { return b.lifecycle(ctx) })
 	run("transitions", func() error { return b.transitions(ctx) })
 }
