@@ -47,31 +47,55 @@ func (s *Server) readableReport(c *gin.Context) (domain.Report, error) {
 	return s.reportFor(c, id)
 }
 
+// reportFor loads a report for a caller who belongs to an organization of its chain, reading the
+// report and the caller's roles along the chain in one statement; those roles are kept for the
+// request's other checks (requireTreatingAdmin).
 func (s *Server) reportFor(c *gin.Context, id uuid.UUID) (domain.Report, error) {
-	r, err := s.store.Report(c, appOf(c).ID, id)
+	r, roles, err := s.store.ReportWithRoles(c, appOf(c).ID, id, callerOf(c))
 	if err != nil {
 		return r, err
 	}
-	for _, org := range r.Chain {
-		if _, err := s.store.MemberOf(c, org, callerOf(c)); err == nil {
-			return r, nil
-		} else if !domain.IsKind(err, domain.KindNotFound) {
-			return r, err
+	if len(roles) == 0 {
+		return r, domain.NotFound()
+	}
+	c.Set(chainRolesKey(r.ID), chainRoles{chain: r.Chain, roles: roles})
+	return r, nil
+}
+
+// chainRoles are the caller's roles in the organizations of a report's chain as it was read.
+type chainRoles struct {
+	chain []uuid.UUID
+	roles map[uuid.UUID]domain.Roles
+}
+
+func chainRolesKey(report uuid.UUID) string { return "chain-roles/" + report.String() }
+
+// rolesIn gives the caller's roles in org, and whether they are a member: from the roles read
+// with the report when org was in its chain then, else from the database.
+func (s *Server) rolesIn(c *gin.Context, report, org uuid.UUID) (domain.Roles, bool, error) {
+	if v, ok := c.Get(chainRolesKey(report)); ok {
+		if cr := v.(chainRoles); slices.Contains(cr.chain, org) {
+			roles, member := cr.roles[org]
+			return roles, member, nil
 		}
 	}
-	return r, domain.NotFound()
+	m, err := s.store.MemberOf(c, org, callerOf(c))
+	if domain.IsKind(err, domain.KindNotFound) {
+		return nil, false, nil
+	}
+	return m.Roles, err == nil, err
 }
 
 // requireTreatingAdmin checks the caller is an admin of the organization treating the report now.
 func (s *Server) requireTreatingAdmin(c *gin.Context, r domain.Report) error {
-	m, err := s.store.MemberOf(c, r.Treating(), callerOf(c))
-	if err == nil && m.Roles.Has(domain.RoleAdmin) {
-		return nil
-	}
-	if err != nil && !domain.IsKind(err, domain.KindNotFound) {
+	roles, member, err := s.rolesIn(c, r.ID, r.Treating())
+	if err != nil {
 		return err
 	}
-	if r.Treating() != r.Chain[0] || err == nil {
+	if member && roles.Has(domain.RoleAdmin) {
+		return nil
+	}
+	if r.Treating() != r.Chain[0] || member {
 		return &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotAdmin)}
 	}
 	return &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(domain.MsgNotTreating)}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -14,11 +15,14 @@ const reportCols = `r.id, r.feedback_id, r.application_id, r.organization_id, r.
 	r.priority, r.tags, r.identification_number, r.created_at, r.updated_at,
 	ARRAY(SELECT ro.organization_id FROM report_organizations ro WHERE ro.report_id = r.id ORDER BY ro.position)`
 
-func scanReport(row pgx.Row) (domain.Report, error) {
+func scanReport(row pgx.Row) (domain.Report, error) { return scanReportWith(row) }
+
+// scanReportWith reads the reportCols of a row, then its columns after them into extra.
+func scanReportWith(row pgx.Row, extra ...any) (domain.Report, error) {
 	var r domain.Report
 	var state string
-	err := row.Scan(&r.ID, &r.FeedbackID, &r.ApplicationID, &r.OrganizationID, &r.PlaceID, &r.CategoryID, &state, &r.Description,
-		&r.Priority, &r.Tags, &r.IdentificationNumber, &r.CreatedAt, &r.UpdatedAt, &r.Chain)
+	err := row.Scan(append([]any{&r.ID, &r.FeedbackID, &r.ApplicationID, &r.OrganizationID, &r.PlaceID, &r.CategoryID, &state, &r.Description,
+		&r.Priority, &r.Tags, &r.IdentificationNumber, &r.CreatedAt, &r.UpdatedAt, &r.Chain}, extra...)...)
 	r.State = domain.State(state)
 	if r.Tags == nil {
 		r.Tags = []string{}
@@ -237,4 +241,34 @@ func checkpointsFor(ctx context.Context, q querier, sql string, ids []uuid.UUID,
 		add(id, c)
 	}
 	return rows.Err()
+}
+
+// ReportWithRoles loads a report of the application with the roles person holds in each
+// organization of its chain they belong to, in one statement: what every access check of a
+// report needs.
+func (s *Store) ReportWithRoles(ctx context.Context, appID, id, person uuid.UUID) (domain.Report, map[uuid.UUID]domain.Roles, error) {
+	var raw []byte
+	r, err := scanReportWith(s.Pool.QueryRow(ctx, `SELECT `+reportCols+`,
+			(SELECT coalesce(json_agg(json_build_object('organization', m.organization_id, 'roles', m.roles)), '[]')
+			 FROM members m JOIN report_organizations ro ON ro.organization_id = m.organization_id
+			 WHERE ro.report_id = r.id AND m.person_id = $3)
+		FROM reports r WHERE r.id = $1 AND r.application_id = $2`, id, appID, person), &raw)
+	if err != nil {
+		return r, nil, notFound(err)
+	}
+	var ms []struct {
+		Organization uuid.UUID
+		Roles        domain.Roles
+	}
+	if err := json.Unmarshal(raw, &ms); err != nil {
+		return r, nil, err
+	}
+	roles := make(map[uuid.UUID]domain.Roles, len(ms))
+	for _, m := range ms {
+		if m.Roles == nil {
+			m.Roles = domain.Roles{}
+		}
+		roles[m.Organization] = m.Roles
+	}
+	return r, roles, nil
 }
