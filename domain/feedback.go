@@ -61,8 +61,11 @@ type Feedback struct {
 	UpdatedAt          time.Time
 }
 
-// Checkpoint is a state reached at a time, as tracking shows it.
+// Checkpoint is a state reached at a time, as tracking shows it. Key names the workflow step
+// that reached it, so that the step run again (its workflow task lost after the write) finds
+// it written instead of adding it twice; empty in histories recorded before keys existed.
 type Checkpoint struct {
 	State State     `json:"state"`
 	At    time.Time `json:"at"`
+	Key   string    `json:"key,omitempty"`
 }

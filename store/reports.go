@@ -131,7 +131,11 @@ func (s *Store) AcceptReport(ctx context.Context, id uuid.UUID, cp Checkpoint) (
 		if err := setReportState(ctx, tx, id, domain.ReportNew, domain.ReportAccepted, cp); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT id FROM reports WHERE feedback_id = $1 AND id <> $2 AND state = 'NEW' FOR UPDATE`, feedbackID, id)
+		// The siblings this acceptance withdraws, or withdrew in an attempt whose answer was lost
+		// (their workflows must be told all the same).
+		reason := "accepted by organization " + orgID.String()
+		rows, err := tx.Query(ctx, `SELECT id FROM reports WHERE feedback_id = $1 AND id <> $2
+			AND (state = 'NEW' OR (state = 'WITHDRAWN' AND withdrawn_reason = $3)) FOR UPDATE`, feedbackID, id, reason)
 		if err != nil {
 			return err
 		}
@@ -140,11 +144,12 @@ func (s *Store) AcceptReport(ctx context.Context, id uuid.UUID, cp Checkpoint) (
 			return err
 		}
 		for _, sib := range ids {
-			if _, err := tx.Exec(ctx, `UPDATE reports SET state = 'WITHDRAWN', withdrawn_reason = $2, updated_at = $3 WHERE id = $1`,
-				sib, "accepted by organization "+orgID.String(), cp.At); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE reports SET state = 'WITHDRAWN', withdrawn_reason = $2, updated_at = $3 WHERE id = $1 AND state = 'NEW'`,
+				sib, reason, cp.At); err != nil {
 				return err
 			}
-			if err := insertCheckpoints(ctx, tx, "report_checkpoints", "report_id", sib, []Checkpoint{{State: domain.ReportWithdrawn, At: cp.At}}); err != nil {
+			// A report is withdrawn once: the key makes the checkpoint once too.
+			if err := insertCheckpoints(ctx, tx, "report_checkpoints", "report_id", sib, []Checkpoint{{State: domain.ReportWithdrawn, At: cp.At, Key: "withdrawn"}}); err != nil {
 				return err
 			}
 		}

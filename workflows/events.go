@@ -88,6 +88,32 @@ func (p *publisher) add(ev activities.EventInput) {
 	p.queue = append(p.queue, out)
 	p.pending = append(p.pending, out)
 }
+
+// rendered says whether every event queued so far has its payload.
+func (p *publisher) rendered() bool { return len(p.pending) == 0 && !p.preparing }
+
+// changeRenderBeforeChange versions lockForChange's wait: runs that made changes before it
+// replay without it.
+const changeRenderBeforeChange = "render-before-change"
+
+// lockForChange takes a resource's lock for a change once the events queued before the change
+// are rendered. Rendering and the change are both local activities; without the wait, a change
+// arriving in the same workflow task as the event before it (the first task of a new report and
+// its acceptance, or a task run again after a worker died) could be written before the payload
+// was read, and the event would carry the later state.
+func lockForChange(ctx workflow.Context, mu workflow.Mutex, p *publisher) error {
+	if err := mu.Lock(ctx); err != nil {
+		return err
+	}
+	if workflow.GetVersion(ctx, changeRenderBeforeChange, workflow.DefaultVersion, 1) >= 1 {
+		if err := workflow.Await(ctx, p.rendered); err != nil {
+			mu.Unlock()
+			return err
+		}
+	}
+	return nil
+}
+
 func (p *publisher) tell(n domain.Notice) { p.queue = append(p.queue, &outgoing{notice: &n}) }
 func (p *publisher) idle() bool {
 	return len(p.queue) == 0 && len(p.pending) == 0 && !p.busy && !p.preparing

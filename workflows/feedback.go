@@ -2,6 +2,8 @@ package workflows
 
 import (
 	"errors"
+	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 	"go.temporal.io/api/enums/v1"
@@ -66,6 +68,7 @@ type feedbackRun struct {
 	state    domain.State
 	outcome  FeedbackResult
 	done     bool
+	steps    int // checkpoints made by this run, numbering their keys
 }
 
 func (r *feedbackRun) validateAwait(_ workflow.Context, _ ProcessFeedbackRequest) error {
@@ -94,7 +97,15 @@ func (r *feedbackRun) step(ctx workflow.Context, transition string) (domain.Chec
 	if err := workflow.UpsertTypedSearchAttributes(ctx, SAState.ValueSet(string(next))); err != nil {
 		return domain.Checkpoint{}, err
 	}
-	return domain.Checkpoint{State: next, At: workflow.Now(ctx)}, nil
+	return r.checkpoint(ctx, next, workflow.Now(ctx)), nil
+}
+
+// checkpoint is the run's next checkpoint, keyed by the run and its number in it: the same in
+// a workflow task run again after its write, so that the write is not made twice.
+func (r *feedbackRun) checkpoint(ctx workflow.Context, state domain.State, at time.Time) domain.Checkpoint {
+	r.steps++
+	key := workflow.GetInfo(ctx).WorkflowExecution.RunID + "/" + strconv.Itoa(r.steps)
+	return domain.Checkpoint{State: state, At: at, Key: key}
 }
 
 func (r *feedbackRun) run(ctx workflow.Context) (FeedbackResult, error) {
@@ -103,6 +114,7 @@ func (r *feedbackRun) run(ctx workflow.Context) (FeedbackResult, error) {
 	switch r.state {
 	case domain.FeedbackNew:
 		r.f.CreatedAt = workflow.Now(ctx)
+		created := r.checkpoint(ctx, domain.FeedbackNew, r.f.CreatedAt)
 		published, err := r.step(ctx, "publish")
 		if err != nil {
 			return FeedbackResult{}, err
@@ -110,7 +122,7 @@ func (r *feedbackRun) run(ctx workflow.Context) (FeedbackResult, error) {
 		r.f.State = domain.FeedbackPublished
 		err = workflow.ExecuteLocalActivity(ctx, act.RecordFeedback, activities.RecordFeedbackInput{
 			Feedback:    r.f,
-			Checkpoints: []domain.Checkpoint{{State: domain.FeedbackNew, At: r.f.CreatedAt}, published},
+			Checkpoints: []domain.Checkpoint{created, published},
 		}).Get(ctx, nil)
 		if err != nil {
 			return r.fail(ctx, err, nil)

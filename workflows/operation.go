@@ -250,7 +250,7 @@ func (o *operation) transition(ctx workflow.Context, req OperationTransitionRequ
 // change applies a transition of the machine (and an assignment), logs it and tells the report.
 func (o *operation) change(ctx workflow.Context, transition string, actor uuid.UUID, member, person *uuid.UUID, data map[string]any) (OperationState, error) {
 	ctx = withLocalActivityDefaults(ctx)
-	if err := o.mu.Lock(ctx); err != nil {
+	if err := lockForChange(ctx, o.mu, o.events); err != nil {
 		return OperationState{}, err
 	}
 	defer o.mu.Unlock()
@@ -304,7 +304,7 @@ func (o *operation) changed(ctx workflow.Context) (OperationState, error) {
 
 func (o *operation) edit(ctx workflow.Context, req EditOperationRequest) (OperationState, error) {
 	ctx = withLocalActivityDefaults(ctx)
-	if err := o.mu.Lock(ctx); err != nil {
+	if err := lockForChange(ctx, o.mu, o.events); err != nil {
 		return OperationState{}, err
 	}
 	defer o.mu.Unlock()
@@ -355,7 +355,7 @@ func (o *operation) endWithReport(ctx workflow.Context) error {
 	for o.reportEnded.ReceiveAsync(&s) {
 	}
 	ctx = withLocalActivityDefaults(ctx)
-	if err := o.mu.Lock(ctx); err != nil {
+	if err := lockForChange(ctx, o.mu, o.events); err != nil {
 		return err
 	}
 	defer o.mu.Unlock()
@@ -371,7 +371,7 @@ func (o *operation) endWithReport(ctx workflow.Context) error {
 
 func (o *operation) remove(ctx workflow.Context, req RemoveOperationRequest) (OperationState, error) {
 	ctx = withLocalActivityDefaults(ctx)
-	if err := o.mu.Lock(ctx); err != nil {
+	if err := lockForChange(ctx, o.mu, o.events); err != nil {
 		return OperationState{}, err
 	}
 	defer o.mu.Unlock()

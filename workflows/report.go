@@ -289,7 +289,7 @@ func (r *report) validateTransition(_ workflow.Context, req ReportTransitionRequ
 
 func (r *report) transition(ctx workflow.Context, req ReportTransitionRequest) (ReportState, error) {
 	ctx = withLocalActivityDefaults(ctx)
-	if err := r.mu.Lock(ctx); err != nil {
+	if err := lockForChange(ctx, r.mu, r.events); err != nil {
 		return ReportState{}, err
 	}
 	defer r.mu.Unlock()
@@ -310,7 +310,8 @@ func (r *report) transition(ctx workflow.Context, req ReportTransitionRequest) (
 			return ReportState{}, failure.ToTemporal(domain.Conflict(domain.MsgOpenOperations, strings.Join(names, ", ")))
 		}
 	}
-	cp := domain.Checkpoint{State: to, At: workflow.Now(ctx)}
+	// The update's id is the request's: the key a lost workflow task writes again.
+	cp := domain.Checkpoint{State: to, At: workflow.Now(ctx), Key: "state/" + workflow.GetCurrentUpdateInfo(ctx).ID}
 	if req.Transition == "accept" {
 		var res activities.AcceptReportResult
 		if err := workflow.ExecuteLocalActivity(ctx, act.AcceptReport, activities.AcceptReportInput{ReportID: r.in.ReportID, Checkpoint: cp}).Get(ctx, &res); err != nil {
@@ -366,7 +367,7 @@ func (r *report) validateDelegate(_ workflow.Context, req DelegateRequest) error
 
 func (r *report) delegate(ctx workflow.Context, req DelegateRequest) (ReportState, error) {
 	ctx = withLocalActivityDefaults(ctx)
-	if err := r.mu.Lock(ctx); err != nil {
+	if err := lockForChange(ctx, r.mu, r.events); err != nil {
 		return ReportState{}, err
 	}
 	defer r.mu.Unlock()
@@ -395,7 +396,7 @@ func (r *report) delegate(ctx workflow.Context, req DelegateRequest) (ReportStat
 
 func (r *report) edit(ctx workflow.Context, req EditReportRequest) (ReportState, error) {
 	ctx = withLocalActivityDefaults(ctx)
-	if err := r.mu.Lock(ctx); err != nil {
+	if err := lockForChange(ctx, r.mu, r.events); err != nil {
 		return ReportState{}, err
 	}
 	defer r.mu.Unlock()
@@ -418,7 +419,7 @@ func (r *report) validateAddOperation(_ workflow.Context, _ AddOperationRequest)
 // run (a continue-as-new must not end it).
 func (r *report) addOperation(ctx workflow.Context, req AddOperationRequest) (ReportState, error) {
 	ctx = withLocalActivityDefaults(ctx)
-	if err := r.mu.Lock(ctx); err != nil {
+	if err := lockForChange(ctx, r.mu, r.events); err != nil {
 		return ReportState{}, err
 	}
 	defer r.mu.Unlock()

@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 
 	"github.com/google/uuid"
@@ -81,46 +80,20 @@ func (iso *Isolated) On(c *Client) *Client {
 	return c.With(func(c *Client) { c.Base = iso.HTTP.URL })
 }
 
-// WorkerProcess is `keyclic worker` running as a separate process.
-type WorkerProcess struct {
-	cmd  *exec.Cmd
-	once sync.Once
-}
-
-// StartWorker starts a worker process polling the isolated task queue.
+// StartWorker starts a worker process polling the isolated task queue. The test's end kills it.
 func (iso *Isolated) StartWorker(t testing.TB) *WorkerProcess {
 	t.Helper()
 	cfg := iso.Stack.App.Config
-	cmd := exec.Command(Binary(t), "worker")
-	cmd.Env = append(os.Environ(),
-		"DATABASE_URL="+cfg.DatabaseURL,
-		"TEMPORAL_ADDRESS="+cfg.TemporalAddress,
-		"TEMPORAL_TASK_QUEUE="+iso.TaskQueue,
-		"KEYCLIC_DATA_DIR="+t.TempDir(),
-		"SENDGRID_API_KEY=",
-		"LOG_LEVEL=warn",
-		"WEBHOOK_ALLOW_INTERNAL=true",
+	w, err := StartWorkerProcess(WorkerProcessOptions{
+		Binary: Binary(t), DatabaseURL: cfg.DatabaseURL, TemporalAddress: cfg.TemporalAddress,
+		TaskQueue: iso.TaskQueue, DataDir: t.TempDir(), Output: logOutput(),
 		// The outbox is shared with the stack, whose dispatcher starts its notifications on the
 		// stack's task queue: this worker, killed at will, must not take them onto its own.
-		"OUTBOX_DISPATCH=false",
-		// Quick retries first; the slower tail keeps a delivery alive through a busy machine's
-		// kills and restarts, and still retries well within testkit.WebhookTimeout once it may.
-		"WEBHOOK_RETRY_SCHEDULE=200ms,400ms,800ms,1s,1s,1s,1s,1s,1s,1s,2s,5s,10s,20s",
-		"WEBHOOK_TIMEOUT=2s",
-	)
-	cmd.Stdout, cmd.Stderr = logOutput(), logOutput()
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start worker process: %v", err)
+		Env: []string{"OUTBOX_DISPATCH=false"},
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	w := &WorkerProcess{cmd: cmd}
 	t.Cleanup(w.Kill)
 	return w
-}
-
-// Kill ends the worker with SIGKILL: no graceful stop, tasks in flight are simply lost to it.
-func (w *WorkerProcess) Kill() {
-	w.once.Do(func() {
-		_ = w.cmd.Process.Signal(syscall.SIGKILL)
-		_ = w.cmd.Wait()
-	})
 }
