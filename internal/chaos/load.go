@@ -124,17 +124,13 @@ func (d *desk) cycle(ctx context.Context, l *ledger, tag string) bool {
 		return false
 	}
 	feedback := fb.str("id")
-	l.mu.Lock()
-	l.feedbacks[description] = feedback
-	l.mu.Unlock()
+	l.locked(func() { l.feedbacks[description] = feedback })
 	report := d.reportOf(ctx, feedback)
 	if report == "" {
 		l.refuse("report not listed")
 		return false
 	}
-	l.mu.Lock()
-	l.reports[report] = feedback
-	l.mu.Unlock()
+	l.locked(func() { l.reports[report] = feedback })
 	if !d.transition(ctx, l, "/reports/"+report, "accept", report, "ACCEPTED") {
 		return false
 	}
@@ -142,18 +138,14 @@ func (d *desk) cycle(ctx context.Context, l *ledger, tag string) bool {
 	if !l.answered("comment", d.citizen.post(ctx, "/feedbacks/"+feedback+"/comments", map[string]string{"text": text})) {
 		return false
 	}
-	l.mu.Lock()
-	l.comments = append(l.comments, text)
-	l.mu.Unlock()
+	l.locked(func() { l.comments = append(l.comments, text) })
 	name := "Operation " + tag
 	op := d.admin.post(ctx, "/operations", map[string]any{"report": report, "name": name})
 	if !l.answered("operation", op) {
 		return false
 	}
 	id := op.str("id")
-	l.mu.Lock()
-	l.operations[name] = id
-	l.mu.Unlock()
+	l.locked(func() { l.operations[name] = id })
 	if !l.answered("assign", d.admin.post(ctx, "/operations/"+id+"/assign", map[string]string{"member": d.member})) {
 		return false
 	}
@@ -172,9 +164,7 @@ func (d *desk) transition(ctx context.Context, l *ledger, path, name, report, st
 	if !l.answered("report "+name, d.admin.post(ctx, path+"/workflow/transition", map[string]string{"transition": name})) {
 		return false
 	}
-	l.mu.Lock()
-	l.states[report] = append(l.states[report], state)
-	l.mu.Unlock()
+	l.locked(func() { l.states[report] = append(l.states[report], state) })
 	return true
 }
 
@@ -213,16 +203,19 @@ func (l *ledger) answered(step string, a answer) bool {
 	return false
 }
 
-func (l *ledger) refuse(why string) {
+// locked runs f holding the ledger's lock: clients record into it concurrently.
+func (l *ledger) locked(f func()) {
 	l.mu.Lock()
-	l.refused[why]++
-	l.mu.Unlock()
+	defer l.mu.Unlock()
+	f()
+}
+
+func (l *ledger) refuse(why string) {
+	l.locked(func() { l.refused[why]++ })
 }
 
 func (l *ledger) logged(op, action string) {
-	l.mu.Lock()
-	l.logs[op] = append(l.logs[op], action)
-	l.mu.Unlock()
+	l.locked(func() { l.logs[op] = append(l.logs[op], action) })
 }
 
 func items(a answer) []map[string]any {

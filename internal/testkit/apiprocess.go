@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"sync"
 	"syscall"
@@ -48,26 +47,17 @@ func StartAPIProcess(ctx context.Context, o APIProcessOptions) (*APIProcess, err
 		}
 		o.Addr = addr
 	}
-	cmd := exec.Command(o.Binary, "api")
-	cmd.Env = append(os.Environ(),
-		"HTTP_ADDR="+o.Addr,
-		"DATABASE_URL="+o.DatabaseURL,
-		"TEMPORAL_ADDRESS="+o.TemporalAddress,
-		"TEMPORAL_TASK_QUEUE="+o.TaskQueue,
-		"KEYCLIC_DATA_DIR="+o.DataDir,
+	cmd, err := startCommand(o.Binary, "api", append([]string{
+		"HTTP_ADDR=" + o.Addr,
+		"DATABASE_URL=" + o.DatabaseURL,
+		"TEMPORAL_ADDRESS=" + o.TemporalAddress,
+		"TEMPORAL_TASK_QUEUE=" + o.TaskQueue,
+		"KEYCLIC_DATA_DIR=" + o.DataDir,
 		"JWT_PRIVATE_KEY=", "JWT_PRIVATE_KEY_FILE=", "EXPORT_DIR=",
 		"BCRYPT_COST=4",
-		"SENDGRID_API_KEY=",
-		"LOG_LEVEL=warn",
-		"WEBHOOK_ALLOW_INTERNAL=true",
-	)
-	cmd.Env = append(cmd.Env, o.Env...)
-	if o.Output == nil {
-		o.Output = io.Discard
-	}
-	cmd.Stdout, cmd.Stderr = o.Output, o.Output
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start api process: %w", err)
+	}, o.Env...), o.Output)
+	if err != nil {
+		return nil, err
 	}
 	p := &APIProcess{URL: "http://" + o.Addr, Addr: o.Addr, cmd: cmd, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(p.done) }()

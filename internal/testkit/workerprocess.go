@@ -1,9 +1,7 @@
 package testkit
 
 import (
-	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"sync"
 	"syscall"
@@ -30,25 +28,16 @@ type WorkerProcessOptions struct {
 // StartWorkerProcess starts a worker process. Its webhook retries come quickly first; the
 // slower tail keeps a delivery alive through a busy machine's kills and restarts.
 func StartWorkerProcess(o WorkerProcessOptions) (*WorkerProcess, error) {
-	cmd := exec.Command(o.Binary, "worker")
-	cmd.Env = append(os.Environ(),
-		"DATABASE_URL="+o.DatabaseURL,
-		"TEMPORAL_ADDRESS="+o.TemporalAddress,
-		"TEMPORAL_TASK_QUEUE="+o.TaskQueue,
-		"KEYCLIC_DATA_DIR="+o.DataDir,
-		"SENDGRID_API_KEY=",
-		"LOG_LEVEL=warn",
-		"WEBHOOK_ALLOW_INTERNAL=true",
+	cmd, err := startCommand(o.Binary, "worker", append([]string{
+		"DATABASE_URL=" + o.DatabaseURL,
+		"TEMPORAL_ADDRESS=" + o.TemporalAddress,
+		"TEMPORAL_TASK_QUEUE=" + o.TaskQueue,
+		"KEYCLIC_DATA_DIR=" + o.DataDir,
 		"WEBHOOK_RETRY_SCHEDULE=200ms,400ms,800ms,1s,1s,1s,1s,1s,1s,1s,2s,5s,10s,20s",
 		"WEBHOOK_TIMEOUT=2s",
-	)
-	cmd.Env = append(cmd.Env, o.Env...)
-	if o.Output == nil {
-		o.Output = io.Discard
-	}
-	cmd.Stdout, cmd.Stderr = o.Output, o.Output
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start worker process: %w", err)
+	}, o.Env...), o.Output)
+	if err != nil {
+		return nil, err
 	}
 	return &WorkerProcess{cmd: cmd}, nil
 }
