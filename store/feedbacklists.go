@@ -49,12 +49,14 @@ func (s *Store) Feedbacks(ctx context.Context, ff FeedbackFilter, p domain.Page)
 	if len(states) == 0 {
 		states = []domain.State{domain.FeedbackDelivered}
 	}
-	// Within a radius, the GiST index alone finds the candidates; the state is then checked on them,
-	// written so that the planner does not also read the (application, state) index, which covers
-	// nearly every feedback, to intersect with them (three times slower at 50 km). Over a whole
-	// region, reading that index in creation order and checking the distance fills a page sooner.
+	// Within a small area, the GiST or geohash index alone finds the candidates; the state is then
+	// checked on them, written so that the planner neither also reads the (application, state)
+	// index, which covers nearly every feedback, to intersect with them (three times slower at
+	// 50 km), nor walks it in creation order hoping to fill the page soon: the page's count needs
+	// every candidate (seconds for two geohash cells among 3,000,000 feedbacks). Over a whole
+	// region, reading that index in creation order and checking the area fills a page sooner.
 	state := "f.state"
-	if ff.Near != nil && ff.Near.Radius <= narrowRadius {
+	if ff.smallArea() {
 		state = "(f.state || '')"
 	}
 	if len(states) == 1 {
@@ -95,8 +97,12 @@ func (s *Store) Feedbacks(ctx context.Context, ff FeedbackFilter, p domain.Page)
 	// The visibility rule of FeedbackVisible: public feedbacks, the viewer's own, and those
 	// reported to an organization the viewer is a member of (most people belong to none).
 	q := customPlans{s.Pool}
+	list := listPageOrdered[domain.Feedback]
+	if ff.smallArea() {
+		list = listPageCounted[domain.Feedback]
+	}
 	if (ff.Public != nil && *ff.Public) || (ff.ReporterID != nil && *ff.ReporterID == ff.ViewerID) {
-		return listPageOrdered(ctx, q, feedbackCols, "feedbacks f", "f.created_at, f.id", f, p, scanFeedback)
+		return list(ctx, q, feedbackCols, "feedbacks f", "f.created_at, f.id", f, p, scanFeedback)
 	}
 	orgs, err := s.viewerOrganizations(ctx, ff.ApplicationID, ff.ViewerID)
 	if err != nil {
@@ -124,7 +130,7 @@ func (s *Store) Feedbacks(ctx context.Context, ff FeedbackFilter, p domain.Page)
 			WHERE ro.organization_id = ANY (%s))))`, viewer, f.arg(orgs))
 		return feedbacksInTwoParts(ctx, q, f, open, reported, p)
 	}
-	return listPageOrdered(ctx, q, feedbackCols, "feedbacks f", "f.created_at, f.id", f, p, scanFeedback)
+	return list(ctx, q, feedbackCols, "feedbacks f", "f.created_at, f.id", f, p, scanFeedback)
 }
 
 // Beyond these, a radius or a geohash cell is taken as covering a whole region.
@@ -136,7 +142,13 @@ const (
 // narrow reports whether another filter already restricts the list to few candidates (a small
 // area, one person, one organization), so that checking each one's visibility costs little.
 func (ff FeedbackFilter) narrow() bool {
-	if ff.ReporterID != nil || ff.Organization != nil || (ff.Near != nil && ff.Near.Radius <= narrowRadius) {
+	return ff.ReporterID != nil || ff.Organization != nil || ff.smallArea()
+}
+
+// smallArea reports whether a radius or geohash cells restrict the list to a small area, whose
+// feedbacks are all read to sort them: the page and its count are then taken in one statement.
+func (ff FeedbackFilter) smallArea() bool {
+	if ff.Near != nil && ff.Near.Radius <= narrowRadius {
 		return true
 	}
 	if len(ff.GeoHashes) == 0 {

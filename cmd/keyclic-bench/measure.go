@@ -14,12 +14,29 @@ type bench struct {
 	stack       *testkit.Stack
 	duration    time.Duration
 	concurrency int
+	footer      []string // printed after the main table
 }
 
-// measure runs op from concurrent clients for the bench's duration (or until op reports it
-// has nothing left to do) and prints one table row. op gets the client's index and returns
-// false when it cannot go on.
+// result is one measurement: how many operations ran, at what rate, and their latencies.
+type result struct {
+	name     string
+	requests int
+	rate     float64 // per second
+	p50, p99 time.Duration
+}
+
+// measure runs op as sample does and prints the result as one table row.
 func (b *bench) measure(name string, op func(worker int) (bool, error)) error {
+	r, err := b.sample(name, op)
+	if err == nil {
+		fmt.Printf("| %s | %d | %.1f | %s | %s |\n", r.name, r.requests, r.rate, ms(r.p50), ms(r.p99))
+	}
+	return err
+}
+
+// sample runs op from concurrent clients for the bench's duration (or until op reports it has
+// nothing left to do). op gets the client's index and returns false when it cannot go on.
+func (b *bench) sample(name string, op func(worker int) (bool, error)) (result, error) {
 	var (
 		mu        sync.Mutex
 		latencies []time.Duration
@@ -59,18 +76,23 @@ func (b *bench) measure(name string, op func(worker int) (bool, error)) error {
 	wg.Wait()
 	elapsed := time.Since(start)
 	if firstErr != nil {
-		return fmt.Errorf("%s: %w", name, firstErr)
+		return result{}, fmt.Errorf("%s: %w", name, firstErr)
 	}
 	slices.Sort(latencies)
-	fmt.Printf("| %s | %d | %.1f | %s | %s |\n", name, len(latencies), float64(len(latencies))/elapsed.Seconds(),
-		percentile(latencies, 0.50), percentile(latencies, 0.99))
-	return nil
+	return result{name: name, requests: len(latencies), rate: float64(len(latencies)) / elapsed.Seconds(),
+		p50: percentile(latencies, 0.50), p99: percentile(latencies, 0.99)}, nil
 }
 
-func percentile(sorted []time.Duration, p float64) string {
+func percentile(sorted []time.Duration, p float64) time.Duration {
 	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(float64(len(sorted))*p))]
+}
+
+func ms(d time.Duration) string {
+	if d == 0 {
 		return "-"
 	}
-	d := sorted[min(len(sorted)-1, int(float64(len(sorted))*p))]
 	return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
 }

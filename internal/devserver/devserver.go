@@ -51,7 +51,10 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("temporal address %q: %w", o.Address, err)
 	}
-	args := []string{"server", "start-dev", "--ip", host, "--port", port, "--namespace", "default", "--log-level", "warn"}
+	args := []string{"server", "start-dev", "--ip", host, "--port", port, "--namespace", "default", "--log-level", "warn",
+		// An activity scheduled by a workflow task goes back to the worker that completed the task,
+		// in the same answer, when it has a free slot: no trip through matching (the SDK asks for it).
+		"--dynamic-config-value", "system.enableActivityEagerExecution=true"}
 	if o.UIPort > 0 {
 		args = append(args, "--ui-port", strconv.Itoa(o.UIPort))
 	} else {
