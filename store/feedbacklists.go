@@ -85,24 +85,34 @@ func (s *Store) Feedbacks(ctx context.Context, ff FeedbackFilter, p domain.Page)
 	if ff.Near != nil {
 		f.where("ST_DWithin(f.location, ST_MakePoint(%s, %s)::geography, %s)", ff.Near.Point.Longitude, ff.Near.Point.Latitude, ff.Near.Radius)
 	}
+	var cells []string // small cells alone: read from the covering index, cell by cell
 	if len(ff.GeoHashes) > 0 {
 		cond, err := geoHashPrefixes("f.geohash", ff.GeoHashes)
 		if err != nil {
 			return nil, 0, err
 		}
-		f.conds = append(f.conds, cond)
+		if ff.Near == nil && ff.smallArea() {
+			cells = distinctCells(ff.GeoHashes)
+		} else {
+			f.conds = append(f.conds, cond)
+		}
 	}
 	f.page("f", p)
 
 	// The visibility rule of FeedbackVisible: public feedbacks, the viewer's own, and those
 	// reported to an organization the viewer is a member of (most people belong to none).
 	q := customPlans{s.Pool}
-	list := listPageOrdered[domain.Feedback]
-	if ff.smallArea() {
-		list = listPageCounted[domain.Feedback]
+	list := func() ([]domain.Feedback, int, error) {
+		switch {
+		case cells != nil:
+			return feedbacksInCells(ctx, q, f, cells, p)
+		case ff.smallArea():
+			return listPageCounted(ctx, q, feedbackCols, "feedbacks f", "f.created_at, f.id", f, p, scanFeedback)
+		}
+		return listPageOrdered(ctx, q, feedbackCols, "feedbacks f", "f.created_at, f.id", f, p, scanFeedback)
 	}
 	if (ff.Public != nil && *ff.Public) || (ff.ReporterID != nil && *ff.ReporterID == ff.ViewerID) {
-		return list(ctx, q, feedbackCols, "feedbacks f", "f.created_at, f.id", f, p, scanFeedback)
+		return list()
 	}
 	orgs, err := s.viewerOrganizations(ctx, ff.ApplicationID, ff.ViewerID)
 	if err != nil {
@@ -130,7 +140,7 @@ func (s *Store) Feedbacks(ctx context.Context, ff FeedbackFilter, p domain.Page)
 			WHERE ro.organization_id = ANY (%s))))`, viewer, f.arg(orgs))
 		return feedbacksInTwoParts(ctx, q, f, open, reported, p)
 	}
-	return list(ctx, q, feedbackCols, "feedbacks f", "f.created_at, f.id", f, p, scanFeedback)
+	return list()
 }
 
 // Beyond these, a radius or a geohash cell is taken as covering a whole region.

@@ -31,6 +31,9 @@ func TestSmallAreaListTotalOnEveryPage(t *testing.T) {
 	filters := map[string]store.FeedbackFilter{
 		"geo_near 2 km": {Near: &store.GeoNear{Point: domain.Point{Latitude: 45.7676, Longitude: 4.8357}, Radius: 2000}},
 		"geo_hash cell": {GeoHashes: []string{testkit.GeoHash(testkit.Pt(45.7676, 4.8357), 5)}},
+		// The same cell twice and a cell inside it: each feedback is still counted once.
+		"geo_hash cells overlapping": {GeoHashes: []string{testkit.GeoHash(testkit.Pt(45.7676, 4.8357), 5),
+			testkit.GeoHash(testkit.Pt(45.7676, 4.8357), 7), testkit.GeoHash(testkit.Pt(45.7676, 4.8357), 5)}},
 	}
 	for name, ff := range filters {
 		ff.ApplicationID, ff.ViewerID = app, viewer.ID

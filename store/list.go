@@ -110,7 +110,13 @@ func orderBy(orderCols string, p domain.Page) string {
 // the end, which has no row to carry the count, counts on its own.
 func listPageCounted[T any](ctx context.Context, q querier, cols, from, orderCols string, f *filter, p domain.Page, scan func(pgx.Row) (T, error)) ([]T, int, error) {
 	sql := fmt.Sprintf("SELECT %s, count(*) OVER () FROM %s%s ORDER BY %s LIMIT %d OFFSET %d", cols, from, f.sql(), orderBy(orderCols, p), p.Limit, p.Offset())
-	rows, err := q.Query(ctx, sql, f.args...)
+	return queryCounted(ctx, q, sql, "SELECT count(*) FROM "+from+f.sql(), f.args, p, scan)
+}
+
+// queryCounted runs sql, a page whose rows end with the count of all matching rows, and scans
+// them; on a page past the end, which has no row to carry it, countSQL gives the count.
+func queryCounted[T any](ctx context.Context, q querier, sql, countSQL string, args []any, p domain.Page, scan func(pgx.Row) (T, error)) ([]T, int, error) {
+	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -128,7 +134,7 @@ func listPageCounted[T any](ctx context.Context, q querier, cols, from, orderCol
 		return nil, 0, err
 	}
 	if len(items) == 0 && p.Offset() > 0 {
-		err = q.QueryRow(ctx, "SELECT count(*) FROM "+from+f.sql(), f.args...).Scan(&total)
+		err = q.QueryRow(ctx, countSQL, args...).Scan(&total)
 	}
 	return items, total, err
 }
