@@ -103,17 +103,17 @@ func (e *env) urls() []string {
 }
 
 func (e *env) startAPI(ctx context.Context, addr string) (*testkit.APIProcess, error) {
-	return testkit.StartAPIProcess(ctx, testkit.APIProcessOptions{
-		Binary: e.bin, DatabaseURL: e.dbURL, TemporalAddress: e.temporal.Address, TaskQueue: e.queue,
-		DataDir: e.dataDir, Addr: addr, Output: e.output,
-	})
+	return testkit.StartAPIProcess(ctx, testkit.APIProcessOptions{ProcessOptions: e.processOptions(), Addr: addr})
+}
+
+// processOptions say what the API and worker processes run against.
+func (e *env) processOptions() testkit.ProcessOptions {
+	return testkit.ProcessOptions{Binary: e.bin, DatabaseURL: e.dbURL, TemporalAddress: e.temporal.Address,
+		TaskQueue: e.queue, DataDir: e.dataDir, Output: e.output}
 }
 
 func (e *env) startWorker() error {
-	w, err := testkit.StartWorkerProcess(testkit.WorkerProcessOptions{
-		Binary: e.bin, DatabaseURL: e.dbURL, TemporalAddress: e.temporal.Address, TaskQueue: e.queue,
-		DataDir: e.dataDir, Output: e.output,
-	})
+	w, err := testkit.StartWorkerProcess(e.processOptions())
 	if err != nil {
 		return err
 	}

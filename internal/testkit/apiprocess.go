@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os/exec"
@@ -24,18 +23,10 @@ type APIProcess struct {
 	once sync.Once
 }
 
-// APIProcessOptions say what an API process runs against.
+// APIProcessOptions say what an API process runs against and where it listens.
 type APIProcessOptions struct {
-	Binary          string // the keyclic command (BuildBinary)
-	DatabaseURL     string
-	TemporalAddress string
-	TaskQueue       string
-	// DataDir holds the JWT signing key: the same directory as the other processes' (or the
-	// stack's), so that they accept each other's tokens, and the same exports.
-	DataDir string
-	Addr    string    // host:port to listen on; empty: a free port of 127.0.0.1
-	Env     []string  // more variables, such as FAULT_PAUSE_BEFORE_ANSWER=1m
-	Output  io.Writer // the process's output (nil: discarded)
+	ProcessOptions
+	Addr string // host:port to listen on; empty: a free port of 127.0.0.1
 }
 
 // StartAPIProcess starts an API process and waits until it answers /healthz.
@@ -47,15 +38,11 @@ func StartAPIProcess(ctx context.Context, o APIProcessOptions) (*APIProcess, err
 		}
 		o.Addr = addr
 	}
-	cmd, err := startCommand(o.Binary, "api", append([]string{
-		"HTTP_ADDR=" + o.Addr,
-		"DATABASE_URL=" + o.DatabaseURL,
-		"TEMPORAL_ADDRESS=" + o.TemporalAddress,
-		"TEMPORAL_TASK_QUEUE=" + o.TaskQueue,
-		"KEYCLIC_DATA_DIR=" + o.DataDir,
+	cmd, err := startCommand(o.ProcessOptions, "api",
+		"HTTP_ADDR="+o.Addr,
 		"JWT_PRIVATE_KEY=", "JWT_PRIVATE_KEY_FILE=", "EXPORT_DIR=",
 		"BCRYPT_COST=4",
-	}, o.Env...), o.Output)
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -124,10 +111,10 @@ func (iso *Isolated) StartAPIProcess(t testing.TB, env ...string) *APIProcess {
 func (s *Stack) startAPIProcess(t testing.TB, taskQueue string, env []string) *APIProcess {
 	t.Helper()
 	cfg := s.App.Config
-	p, err := StartAPIProcess(context.Background(), APIProcessOptions{
+	p, err := StartAPIProcess(context.Background(), APIProcessOptions{ProcessOptions: ProcessOptions{
 		Binary: Binary(t), DatabaseURL: cfg.DatabaseURL, TemporalAddress: cfg.TemporalAddress, TaskQueue: taskQueue,
 		DataDir: cfg.DataDir, Env: env, Output: logOutput(),
-	})
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,7 +84,7 @@ func (iso *Isolated) On(c *Client) *Client {
 func (iso *Isolated) StartWorker(t testing.TB) *WorkerProcess {
 	t.Helper()
 	cfg := iso.Stack.App.Config
-	w, err := StartWorkerProcess(WorkerProcessOptions{
+	w, err := StartWorkerProcess(ProcessOptions{
 		Binary: Binary(t), DatabaseURL: cfg.DatabaseURL, TemporalAddress: cfg.TemporalAddress,
 		TaskQueue: iso.TaskQueue, DataDir: t.TempDir(), Output: logOutput(),
 		// The outbox is shared with the stack, whose dispatcher starts its notifications on the
