@@ -15,23 +15,14 @@ import (
 // index alone, and the table is read for the page's rows only. (Several LIKEs joined by OR would
 // be read as a bitmap, which visits the table for every entry.)
 func feedbacksInCells(ctx context.Context, q querier, f *filter, cells []string, p domain.Page) ([]domain.Feedback, int, error) {
-	where := f.sql()
-	joiner := " WHERE "
-	if where != "" {
-		joiner = " AND "
-	}
 	parts := make([]string, len(cells))
 	for i, c := range cells {
-		parts[i] = fmt.Sprintf("SELECT f.id, f.created_at FROM feedbacks f%s%sf.geohash LIKE '%s%%'", where, joiner, c)
+		parts[i] = fmt.Sprintf("SELECT f.id, f.created_at FROM feedbacks f%s", f.sqlAnd(fmt.Sprintf("f.geohash LIKE '%s%%'", c)))
 	}
 	hits := strings.Join(parts, " UNION ALL ")
-	dir := "ASC"
-	if p.Desc {
-		dir = "DESC"
-	}
 	sql := fmt.Sprintf(`SELECT %s, h.total FROM (SELECT id, created_at, count(*) OVER () AS total FROM (%s) c
-		ORDER BY created_at %s, id %s LIMIT %d OFFSET %d) h JOIN feedbacks f ON f.id = h.id ORDER BY h.created_at %s, h.id %s`,
-		feedbackCols, hits, dir, dir, p.Limit, p.Offset(), dir, dir)
+		ORDER BY %s LIMIT %d OFFSET %d) h JOIN feedbacks f ON f.id = h.id ORDER BY %s`,
+		feedbackCols, hits, orderBy("created_at, id", p), p.Limit, p.Offset(), orderBy("h.created_at, h.id", p))
 	return queryCounted(ctx, q, sql, "SELECT count(*) FROM ("+hits+") c", f.args, p, scanFeedback)
 }
 

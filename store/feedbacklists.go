@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -176,41 +175,25 @@ func (ff FeedbackFilter) smallArea() bool {
 // part is counted, and ordered and cut to the page's end, on its own; the page is then taken from
 // their union.
 func feedbacksInTwoParts(ctx context.Context, q querier, f *filter, a, b string, p domain.Page) ([]domain.Feedback, int, error) {
-	where := func(extra string) string {
-		return " WHERE " + strings.Join(append(slices.Clone(f.conds), extra), " AND ")
-	}
-	dir := "ASC"
-	if p.Desc {
-		dir = "DESC"
-	}
 	var total int
-	if err := q.QueryRow(ctx, "SELECT (SELECT count(*) FROM feedbacks f"+where(a)+") + (SELECT count(*) FROM feedbacks f"+where(b)+")",
+	if err := q.QueryRow(ctx, "SELECT (SELECT count(*) FROM feedbacks f"+f.sqlAnd(a)+") + (SELECT count(*) FROM feedbacks f"+f.sqlAnd(b)+")",
 		f.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	items := []domain.Feedback{}
 	if total == 0 || p.Offset() >= total {
-		return items, total, nil
+		return []domain.Feedback{}, total, nil
 	}
 	part := func(cond string) string {
-		return fmt.Sprintf("(SELECT f.id, f.created_at FROM feedbacks f%s ORDER BY f.created_at %s, f.id %s LIMIT %d)",
-			where(cond), dir, dir, p.Offset()+p.Limit)
+		return fmt.Sprintf("(SELECT f.id, f.created_at FROM feedbacks f%s ORDER BY %s LIMIT %d)",
+			f.sqlAnd(cond), orderBy("f.created_at, f.id", p), p.Offset()+p.Limit)
 	}
-	sql := fmt.Sprintf("SELECT %s FROM feedbacks f JOIN (%s UNION ALL %s) u ON u.id = f.id ORDER BY u.created_at %s, u.id %s LIMIT %d OFFSET %d",
-		feedbackCols, part(a), part(b), dir, dir, p.Limit, p.Offset())
-	rows, err := q.Query(ctx, sql, f.args...)
+	sql := fmt.Sprintf("SELECT %s FROM feedbacks f JOIN (%s UNION ALL %s) u ON u.id = f.id ORDER BY %s LIMIT %d OFFSET %d",
+		feedbackCols, part(a), part(b), orderBy("u.created_at, u.id", p), p.Limit, p.Offset())
+	items, err := queryAll(ctx, q, sql, f.args, scanFeedback)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		it, err := scanFeedback(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		items = append(items, it)
-	}
-	return items, total, rows.Err()
+	return items, total, nil
 }
 
 // customPlans runs each query as an unnamed statement, which Postgres plans for the values it is

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -56,6 +57,11 @@ func (f *filter) sql() string {
 	return " WHERE " + strings.Join(f.conds, " AND ")
 }
 
+// sqlAnd is the WHERE clause with one more condition, which f keeps out of its own.
+func (f *filter) sqlAnd(extra string) string {
+	return " WHERE " + strings.Join(append(slices.Clone(f.conds), extra), " AND ")
+}
+
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
@@ -79,19 +85,20 @@ func listPageOrdered[T any](ctx context.Context, q querier, cols, from, orderCol
 		return items, total, nil
 	}
 	sql := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY %s LIMIT %d OFFSET %d", cols, from, f.sql(), order, p.Limit, p.Offset())
-	rows, err := q.Query(ctx, sql, f.args...)
+	items, err := queryAll(ctx, q, sql, f.args, scan)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		it, err := scan(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		items = append(items, it)
+	return items, total, nil
+}
+
+// queryAll runs sql and scans every row with scan (never a nil slice: an empty list is []).
+func queryAll[T any](ctx context.Context, q querier, sql string, args []any, scan func(pgx.Row) (T, error)) ([]T, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
 	}
-	return items, total, rows.Err()
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
 }
 
 // orderBy sorts by each of the columns in the page's direction.
@@ -116,21 +123,9 @@ func listPageCounted[T any](ctx context.Context, q querier, cols, from, orderCol
 // queryCounted runs sql, a page whose rows end with the count of all matching rows, and scans
 // them; on a page past the end, which has no row to carry it, countSQL gives the count.
 func queryCounted[T any](ctx context.Context, q querier, sql, countSQL string, args []any, p domain.Page, scan func(pgx.Row) (T, error)) ([]T, int, error) {
-	rows, err := q.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	items := []T{}
 	var total int
-	for rows.Next() {
-		it, err := scan(countedRow{rows, &total})
-		if err != nil {
-			return nil, 0, err
-		}
-		items = append(items, it)
-	}
-	if err := rows.Err(); err != nil {
+	items, err := queryAll(ctx, q, sql, args, func(r pgx.Row) (T, error) { return scan(countedRow{r, &total}) })
+	if err != nil {
 		return nil, 0, err
 	}
 	if len(items) == 0 && p.Offset() > 0 {
