@@ -63,14 +63,14 @@ type EventInput struct {
 type PreparedEvent struct {
 	Deliveries    []uuid.UUID
 	WebhookIDs    []uuid.UUID
-	Schedule      []time.Duration
-	RetryAfterCap time.Duration
+	Schedule      []domain.Duration
+	RetryAfterCap domain.Duration
 }
 
 // PrepareEvent finds the webhooks of the organizations concerned (the report's whole delegation
 // chain) subscribed to the event, renders the resource once, and records one delivery each.
 func (a *Activities) PrepareEvent(ctx context.Context, in EventInput) (PreparedEvent, error) {
-	out := PreparedEvent{Schedule: a.Webhooks.Schedule, RetryAfterCap: a.Webhooks.RetryAfterCap}
+	out := PreparedEvent{Schedule: domain.Durations(a.Webhooks.Schedule), RetryAfterCap: domain.Duration(a.Webhooks.RetryAfterCap)}
 	r, err := a.Store.ReportByID(ctx, in.ReportID)
 	if err != nil {
 		return out, err
@@ -113,8 +113,8 @@ type AttemptInput struct {
 // AttemptOutput tells the delivery workflow what to do next.
 type AttemptOutput struct {
 	Delivered  bool
-	Stop       bool          // the webhook was deleted, disabled, or answered 410 Gone
-	RetryAfter time.Duration // what the consumer asked for, if anything
+	Stop       bool            // the webhook was deleted, disabled, or answered 410 Gone
+	RetryAfter domain.Duration // what the consumer asked for, if anything
 	StatusCode int
 	Error      string
 }
@@ -190,7 +190,7 @@ func (a *Activities) post(ctx context.Context, w domain.Webhook, d domain.Delive
 	out := AttemptOutput{StatusCode: resp.StatusCode, Delivered: resp.StatusCode/100 == 2}
 	if !out.Delivered {
 		out.Error = resp.Status
-		out.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), at)
+		out.RetryAfter = domain.Duration(retryAfter(resp.Header.Get("Retry-After"), at))
 	}
 	return out
 }

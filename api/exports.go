@@ -75,7 +75,7 @@ func (s *Server) createExport(c *gin.Context) error {
 			workflows.SAOrganizations.ValueSet([]string{o.ID.String()}),
 			workflows.SAState.ValueSet(string(domain.ExportPending)),
 		),
-	}, workflows.ExportWorkflowName, workflows.ExportInput{ExportID: e.ID, OrganizationID: o.ID, Retention: s.settings.ExportRetention})
+	}, workflows.ExportWorkflowName, workflows.ExportInput{ExportID: e.ID, OrganizationID: o.ID, Retention: domain.Duration(s.settings.ExportRetention)})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		err = nil // started by an earlier attempt of this request

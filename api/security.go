@@ -254,7 +254,7 @@ func (s *Server) passwordChangeRequest(c *gin.Context) error {
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		StaticSummary:            "Password reset request",
 	}, workflows.PasswordResetWorkflowName, workflows.PasswordResetInput{
-		RequestID: reset.ID, PersonID: p.ID, ApplicationID: appID, Language: langOf(c), TTL: s.settings.PasswordResetTTL,
+		RequestID: reset.ID, PersonID: p.ID, ApplicationID: appID, Language: langOf(c), TTL: domain.Duration(s.settings.PasswordResetTTL),
 	})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {

@@ -237,8 +237,8 @@ func (s *Server) redeliver(c *gin.Context) error {
 			WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 			StaticSummary:            "redelivery of " + d.Event + " to webhook " + w.ID.String(),
 		}, workflows.WebhookDeliveryWorkflowName, workflows.DeliveryInput{
-			DeliveryID: d.ID, WebhookID: w.ID, Schedule: s.settings.Webhooks.Schedule,
-			RetryAfterCap: s.settings.Webhooks.RetryAfterCap, FirstAttempt: len(d.Attempts) + 1,
+			DeliveryID: d.ID, WebhookID: w.ID, Schedule: domain.Durations(s.settings.Webhooks.Schedule),
+			RetryAfterCap: domain.Duration(s.settings.Webhooks.RetryAfterCap), FirstAttempt: len(d.Attempts) + 1,
 		})
 	if err != nil {
 		return err

@@ -480,8 +480,8 @@ func TestNotifyOperationRemind(t *testing.T) {
 	// Operations without a duration are due a second after their start, then reminded hourly:
 	// one reminder each within the test.
 	iso := stack.NewIsolated(t, func(s *api.Settings) {
-		s.Operations.DefaultDelay = time.Second
-		s.Operations.ReminderInterval = time.Hour
+		s.Operations.DefaultDelay = domain.Duration(time.Second)
+		s.Operations.ReminderInterval = domain.Duration(time.Hour)
 	})
 	iso.StartWorker(t)
 	tomorrow := time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)

@@ -22,8 +22,8 @@ import (
 func TestWorkerKilledMidLifecycleLosesAndDoublesNothing(t *testing.T) {
 	iso := stack.NewIsolated(t, func(s *api.Settings) {
 		// Operations without a due date are due 2s after creation, then reminded every 2s.
-		s.Operations.DefaultDelay = 2 * time.Second
-		s.Operations.ReminderInterval = 2 * time.Second
+		s.Operations.DefaultDelay = domain.Duration(2 * time.Second)
+		s.Operations.ReminderInterval = domain.Duration(2 * time.Second)
 	})
 	worker := iso.StartWorker(t)
 	desk := stack.NewDesk(t, "Restart")

@@ -22,7 +22,7 @@ type ExportInput struct {
 	ExportID       uuid.UUID
 	OrganizationID uuid.UUID
 	// Retention is how long the archive stays downloadable before it is deleted (0: kept).
-	Retention time.Duration
+	Retention domain.Duration
 }
 
 // ExportResult tells how the export ended: DONE (archive built and emailed) or FAILED.
@@ -84,7 +84,7 @@ func ExportWorkflow(ctx workflow.Context, in ExportInput) (ExportResult, error) 
 		return res, nil
 	}
 	// A durable timer: the archive is deleted when its retention ends, whatever restarts meanwhile.
-	if err := workflow.Sleep(ctx, in.Retention); err != nil {
+	if err := workflow.Sleep(ctx, in.Retention.Std()); err != nil {
 		return res, err
 	}
 	if err := workflow.ExecuteActivity(ctx, act.ExpireExport, activities.ExpireExportInput{ExportID: in.ExportID}).Get(ctx, nil); err != nil {

@@ -92,7 +92,7 @@ func TestExportEmailRefusedKeepsTheExport(t *testing.T) {
 // timer, not a sweep.
 func TestExportArchiveExpiresAfterItsRetention(t *testing.T) {
 	env, in := newExportTest(t)
-	in.Retention = 7 * 24 * time.Hour
+	in.Retention = domain.Duration(7 * 24 * time.Hour)
 	start := env.Now()
 	env.OnActivity(acts.BuildExport, mock.Anything, mock.Anything).Return(activities.BuildExportResult{Reports: 1, Size: 10}, nil).Once()
 	env.OnActivity(acts.SendExportEmail, mock.Anything, mock.Anything).Return(nil).Once()
@@ -104,7 +104,7 @@ func TestExportArchiveExpiresAfterItsRetention(t *testing.T) {
 	if res.State != domain.ExportExpired {
 		t.Fatalf("result %+v, want EXPIRED", res)
 	}
-	if got := expiredAt.Sub(start); got < in.Retention {
+	if got := expiredAt.Sub(start); got < in.Retention.Std() {
 		t.Fatalf("archive deleted %v after the start, before its retention of %v", got, in.Retention)
 	}
 }

@@ -169,7 +169,7 @@ func (o *operation) over() bool { return o.op.Removed || o.op.State == domain.Op
 
 // nextReminder is the due time for the first reminder, then one interval after the previous.
 func (o *operation) nextReminder() time.Time {
-	return o.op.DueAt(o.in.Settings.DefaultDelay).Add(time.Duration(o.sinceDue) * o.in.Settings.ReminderInterval)
+	return o.op.DueAt(o.in.Settings.DefaultDelay.Std()).Add(time.Duration(o.sinceDue) * o.in.Settings.ReminderInterval.Std())
 }
 
 // changeSkipMissedReminders versions skipMissedReminders: runs that sent reminders before it
@@ -180,8 +180,8 @@ const changeSkipMissedReminders = "skip-missed-reminders"
 // operation found overdue by many intervals (a start date set in the past, a worker down for
 // days) is reminded once now, not once for every interval it missed.
 func (o *operation) skipMissedReminders(now time.Time) {
-	interval := o.in.Settings.ReminderInterval
-	if late := now.Sub(o.op.DueAt(o.in.Settings.DefaultDelay)); interval > 0 && late >= 0 {
+	interval := o.in.Settings.ReminderInterval.Std()
+	if late := now.Sub(o.op.DueAt(o.in.Settings.DefaultDelay.Std())); interval > 0 && late >= 0 {
 		o.sinceDue = max(o.sinceDue, int(late/interval)+1)
 	}
 }

@@ -88,7 +88,7 @@ func operationInput(start time.Time) OperationInput {
 			StartDate: &start, Duration: &duration, CreatedAt: start,
 		},
 		ReportWorkflowID: "report/x",
-		Settings:         OperationSettings{DefaultDelay: 72 * time.Hour, ReminderInterval: 24 * time.Hour},
+		Settings:         OperationSettings{DefaultDelay: domain.Duration(72 * time.Hour), ReminderInterval: domain.Duration(24 * time.Hour)},
 	}
 }
 

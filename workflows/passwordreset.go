@@ -1,8 +1,6 @@
 package workflows
 
 import (
-	"time"
-
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/workflow"
 
@@ -17,7 +15,7 @@ type PasswordResetInput struct {
 	PersonID      uuid.UUID
 	ApplicationID *uuid.UUID
 	Language      domain.Lang
-	TTL           time.Duration // how long the emailed token stays valid
+	TTL           domain.Duration // how long the emailed token stays valid
 }
 
 // PasswordResetResult tells how the request ended.
@@ -62,7 +60,7 @@ func PasswordResetWorkflow(ctx workflow.Context, in PasswordResetInput) (Passwor
 		return PasswordResetResult{}, err
 	}
 
-	used, err := workflow.AwaitWithTimeout(ctx, in.TTL, func() bool { return r.outcome != "" })
+	used, err := workflow.AwaitWithTimeout(ctx, in.TTL.Std(), func() bool { return r.outcome != "" })
 	if err != nil {
 		return PasswordResetResult{}, err
 	}

@@ -41,7 +41,7 @@ func newResetTest(t *testing.T) *resetTest {
 	env.RegisterActivity(acts)
 	appID := uuid.New()
 	return &resetTest{t: t, env: env, start: env.Now(), in: workflows.PasswordResetInput{
-		RequestID: uuid.New(), PersonID: uuid.New(), ApplicationID: &appID, Language: domain.English, TTL: ttl,
+		RequestID: uuid.New(), PersonID: uuid.New(), ApplicationID: &appID, Language: domain.English, TTL: domain.Duration(ttl),
 	}}
 }
 

@@ -30,8 +30,8 @@ type ReportInput struct {
 
 // OperationSettings are the reminder delays operations of this report use.
 type OperationSettings struct {
-	DefaultDelay     time.Duration // due time of an operation with no start date and duration
-	ReminderInterval time.Duration // between reminders once overdue
+	DefaultDelay     domain.Duration // due time of an operation with no start date and duration
+	ReminderInterval domain.Duration // between reminders once overdue
 }
 
 // OperationStatus is what a report knows of one of its operations.

@@ -15,8 +15,8 @@ import (
 type DeliveryInput struct {
 	DeliveryID    uuid.UUID
 	WebhookID     uuid.UUID
-	Schedule      []time.Duration // waits between attempts
-	RetryAfterCap time.Duration
+	Schedule      []domain.Duration // waits between attempts
+	RetryAfterCap domain.Duration
 	FirstAttempt  int // the number of the first attempt of this run (attempts are numbered across runs)
 }
 
@@ -72,7 +72,7 @@ func WebhookDeliveryWorkflow(ctx workflow.Context, in DeliveryInput) (DeliveryRe
 			number, retry = number+1, -1
 			continue
 		}
-		wait := max(in.Schedule[retry], min(out.RetryAfter, in.RetryAfterCap))
+		wait := max(in.Schedule[retry], min(out.RetryAfter, in.RetryAfterCap)).Std()
 		if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return redeliver.Len() > 0 }); err != nil {
 			return DeliveryResult{}, err
 		}

@@ -106,7 +106,7 @@ func (e *deliveryEnv) offsets() []time.Duration {
 }
 
 func deliveryInput(schedule []time.Duration, cap time.Duration) DeliveryInput {
-	return DeliveryInput{DeliveryID: uuid.New(), WebhookID: uuid.New(), Schedule: schedule, RetryAfterCap: cap, FirstAttempt: 1}
+	return DeliveryInput{DeliveryID: uuid.New(), WebhookID: uuid.New(), Schedule: domain.Durations(schedule), RetryAfterCap: domain.Duration(cap), FirstAttempt: 1}
 }
 
 // cumulative lists 0 then the running sums of the waits: when each attempt falls due.
@@ -155,10 +155,10 @@ func TestDeliveryHonoursRetryAfterUpToTheCap(t *testing.T) {
 		t.Fatalf("default Retry-After cap %v, want 1h", cap)
 	}
 	e := newDeliveryEnv(t,
-		activities.AttemptOutput{StatusCode: 429, RetryAfter: 2 * time.Minute},  // > 5s: waits 2m
-		activities.AttemptOutput{StatusCode: 503, RetryAfter: 3 * time.Hour},    // > 5m, capped: waits 1h
-		activities.AttemptOutput{StatusCode: 429, RetryAfter: 10 * time.Second}, // < 30m: waits 30m
-		activities.AttemptOutput{StatusCode: 503, RetryAfter: 90 * time.Minute}, // < 2h: waits 2h
+		activities.AttemptOutput{StatusCode: 429, RetryAfter: domain.Duration(2 * time.Minute)},  // > 5s: waits 2m
+		activities.AttemptOutput{StatusCode: 503, RetryAfter: domain.Duration(3 * time.Hour)},    // > 5m, capped: waits 1h
+		activities.AttemptOutput{StatusCode: 429, RetryAfter: domain.Duration(10 * time.Second)}, // < 30m: waits 30m
+		activities.AttemptOutput{StatusCode: 503, RetryAfter: domain.Duration(90 * time.Minute)}, // < 2h: waits 2h
 		activities.AttemptOutput{Delivered: true, StatusCode: 200},
 	)
 	res := e.run(t, deliveryInput(schedule, cap))
@@ -172,7 +172,7 @@ func TestDeliveryHonoursRetryAfterUpToTheCap(t *testing.T) {
 // A Retry-After never makes a delivery outlive its schedule: it fails after the last wait.
 func TestDeliveryRetryAfterOnLastAttemptStillFails(t *testing.T) {
 	schedule := []time.Duration{time.Second, time.Second}
-	answers := []activities.AttemptOutput{{StatusCode: 429, RetryAfter: 10 * time.Minute}, {StatusCode: 429, RetryAfter: 10 * time.Minute}, {StatusCode: 429, RetryAfter: 10 * time.Minute}}
+	answers := []activities.AttemptOutput{{StatusCode: 429, RetryAfter: domain.Duration(10 * time.Minute)}, {StatusCode: 429, RetryAfter: domain.Duration(10 * time.Minute)}, {StatusCode: 429, RetryAfter: domain.Duration(10 * time.Minute)}}
 	e := newDeliveryEnv(t, answers...)
 	res := e.run(t, deliveryInput(schedule, 5*time.Minute))
 	e.expectAttemptsAt(t, 1, 0, 5*time.Minute, 10*time.Minute)
@@ -269,7 +269,7 @@ func TestEventPublishedAfterALongDatabaseOutage(t *testing.T) {
 			if e.Now().Sub(start) < 10*time.Minute {
 				return activities.PreparedEvent{}, errors.New("database unavailable")
 			}
-			return activities.PreparedEvent{Deliveries: []uuid.UUID{delivery}, WebhookIDs: []uuid.UUID{uuid.New()}, Schedule: []time.Duration{time.Second}}, nil
+			return activities.PreparedEvent{Deliveries: []uuid.UUID{delivery}, WebhookIDs: []uuid.UUID{uuid.New()}, Schedule: []domain.Duration{domain.Duration(time.Second)}}, nil
 		})
 	var started []DeliveryInput
 	e.OnWorkflow(WebhookDeliveryWorkflowName, mock.Anything, mock.Anything).Return(

@@ -92,7 +92,7 @@ func (a *App) APISettings() api.Settings {
 	return api.Settings{
 		TaskQueue: a.Config.TaskQueue, PasswordResetTTL: a.Config.PasswordResetTTL, BcryptCost: a.Config.BcryptCost,
 		Operations: workflows.OperationSettings{
-			DefaultDelay: a.Config.OperationDefaultDelay, ReminderInterval: a.Config.OperationReminderInterval,
+			DefaultDelay: domain.Duration(a.Config.OperationDefaultDelay), ReminderInterval: domain.Duration(a.Config.OperationReminderInterval),
 		},
 		CORSOrigins: a.Config.CORSAllowedOrigins, PasswordResetThrottle: a.Config.PasswordResetThrottle,
 		LoginMaxFailures: a.Config.LoginMaxFailures, LoginFailureWindow: a.Config.LoginFailureWindow,
