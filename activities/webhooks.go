@@ -166,7 +166,7 @@ func (a *Activities) AttemptDelivery(ctx context.Context, in AttemptInput) (Atte
 
 func (a *Activities) post(ctx context.Context, w domain.Webhook, d domain.Delivery, at time.Time) AttemptOutput {
 	body := []byte(d.Body)
-	sig, err := domain.SignWebhook(w.Secret, d.ID.String(), at, body)
+	sig, err := domain.SignWebhookWith(w.SigningSecrets(at), d.ID.String(), at, body)
 	if err != nil {
 		return AttemptOutput{Error: err.Error()}
 	}

@@ -22,6 +22,8 @@ type WebhookSettings struct {
 	AllowInternal bool            // accept payload URLs on loopback, private or other special-purpose networks
 	Schedule      []time.Duration // retry schedule of a redelivery
 	RetryAfterCap time.Duration
+	// SecretOverlap is how long a rotated-out secret still signs deliveries beside the new one.
+	SecretOverlap time.Duration
 }
 
 func (s *Server) webhookRoutes(g *gin.RouterGroup) {
@@ -30,6 +32,7 @@ func (s *Server) webhookRoutes(g *gin.RouterGroup) {
 	g.GET("/webhooks/:webhook", s.handle(s.getWebhook))
 	g.PATCH("/webhooks/:webhook", s.handle(s.patchWebhook))
 	g.DELETE("/webhooks/:webhook", s.handle(s.deleteWebhook))
+	g.POST("/webhooks/:webhook/secret", s.handle(s.rotateWebhookSecret))
 	g.GET("/webhooks/:webhook/deliveries", s.handle(s.listDeliveries))
 	g.POST("/webhooks/:webhook/deliveries/:delivery/redeliver", s.handle(s.redeliver))
 }
@@ -111,10 +114,16 @@ func (s *Server) createWebhook(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	writeWebhookWithSecret(c, http.StatusCreated, w)
+	return nil
+}
+
+// writeWebhookWithSecret answers with the webhook and its secret: only its creation and a
+// rotation show it.
+func writeWebhookWithSecret(c *gin.Context, status int, w domain.Webhook) {
 	out := hal.RenderWebhook(w)
 	out.Secret = w.Secret
-	writeHAL(c, http.StatusCreated, out)
-	return nil
+	writeHAL(c, status, out)
 }
 
 func (s *Server) listWebhooks(c *gin.Context) error {

@@ -56,6 +56,7 @@ type Config struct {
 	WebhookSchedule      []time.Duration // WEBHOOK_RETRY_SCHEDULE: waits between attempts, comma-separated
 	WebhookRetryAfterCap time.Duration   // WEBHOOK_RETRY_AFTER_CAP: the longest Retry-After honoured
 	WebhookDisableAfter  time.Duration   // WEBHOOK_DISABLE_AFTER: a webhook failing this long is disabled
+	WebhookSecretOverlap time.Duration   // WEBHOOK_SECRET_OVERLAP: how long a rotated-out secret still signs
 	WebhookAllowInternal bool            // WEBHOOK_ALLOW_INTERNAL: accept loopback/private targets (development, tests)
 
 	ExportDir             string        // EXPORT_DIR: where export archives are written and downloaded from (default <KEYCLIC_DATA_DIR>/exports)
@@ -126,6 +127,7 @@ func FromEnv() (Config, error) {
 		WebhookSchedule:      r.durations("WEBHOOK_RETRY_SCHEDULE", "5s,5m,30m,2h,5h,10h,10h,12h,12h,12h,12h"),
 		WebhookRetryAfterCap: r.duration("WEBHOOK_RETRY_AFTER_CAP", time.Hour),
 		WebhookDisableAfter:  r.duration("WEBHOOK_DISABLE_AFTER", 72*time.Hour),
+		WebhookSecretOverlap: r.duration("WEBHOOK_SECRET_OVERLAP", 24*time.Hour),
 		WebhookAllowInternal: r.boolean("WEBHOOK_ALLOW_INTERNAL", false),
 		OutboxDispatch:       r.boolean("OUTBOX_DISPATCH", true),
 		DataDir:              r.str("KEYCLIC_DATA_DIR", "var"),

@@ -37,10 +37,14 @@ type Webhook struct {
 	PayloadURL     string
 	Enabled        bool
 	Secret         string
-	DisabledReason string
-	FailingSince   *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// PreviousSecret is the secret a rotation replaced: deliveries are signed with it too until
+	// PreviousSecretUntil, so consumers can switch secrets without a failed check.
+	PreviousSecret      string
+	PreviousSecretUntil *time.Time
+	DisabledReason      string
+	FailingSince        *time.Time
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 }
 
 // Delivery states.
@@ -94,6 +98,29 @@ func NewWebhookSecret() (string, error) {
 
 // SignWebhook computes the Standard Webhooks signature header value ("v1,<base64>") of a message:
 // HMAC-SHA256, keyed with the secret's key, over "<id>.<unix timestamp>.<body>".
+// SigningSecrets are the secrets a delivery attempted at "at" is signed with: the current one,
+// and the one it replaced while the rotation's overlap lasts.
+func (w Webhook) SigningSecrets(at time.Time) []string {
+	if w.PreviousSecret != "" && w.PreviousSecretUntil != nil && at.Before(*w.PreviousSecretUntil) {
+		return []string{w.Secret, w.PreviousSecret}
+	}
+	return []string{w.Secret}
+}
+
+// SignWebhookWith signs with each secret, the signatures separated by spaces, as the Standard
+// Webhooks scheme lets a sender do while secrets are rotated.
+func SignWebhookWith(secrets []string, id string, at time.Time, body []byte) (string, error) {
+	sigs := make([]string, len(secrets))
+	for i, s := range secrets {
+		sig, err := SignWebhook(s, id, at, body)
+		if err != nil {
+			return "", err
+		}
+		sigs[i] = sig
+	}
+	return strings.Join(sigs, " "), nil
+}
+
 func SignWebhook(secret, id string, at time.Time, body []byte) (string, error) {
 	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
 	if err != nil {

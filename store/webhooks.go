@@ -10,11 +10,18 @@ import (
 	"github.com/keyclic/keyclic/domain"
 )
 
-const webhookCols = `w.id, w.organization_id, w.event, w.payload_url, w.enabled, w.secret, w.disabled_reason, w.failing_since, w.created_at, w.updated_at`
+const webhookCols = `w.id, w.organization_id, w.event, w.payload_url, w.enabled, w.secret, coalesce(w.previous_secret, ''),
+	w.previous_secret_until, w.disabled_reason, w.failing_since, w.created_at, w.updated_at`
+
+// webhookFields are where webhookCols are scanned to, then any more columns.
+func webhookFields(w *domain.Webhook, more ...any) []any {
+	return append([]any{&w.ID, &w.OrganizationID, &w.Event, &w.PayloadURL, &w.Enabled, &w.Secret, &w.PreviousSecret,
+		&w.PreviousSecretUntil, &w.DisabledReason, &w.FailingSince, &w.CreatedAt, &w.UpdatedAt}, more...)
+}
 
 func scanWebhook(r pgx.Row) (domain.Webhook, error) {
 	var w domain.Webhook
-	err := r.Scan(&w.ID, &w.OrganizationID, &w.Event, &w.PayloadURL, &w.Enabled, &w.Secret, &w.DisabledReason, &w.FailingSince, &w.CreatedAt, &w.UpdatedAt)
+	err := r.Scan(webhookFields(&w)...)
 	return w, err
 }
 
@@ -37,7 +44,7 @@ func (s *Store) WebhookByID(ctx context.Context, id uuid.UUID) (domain.Webhook, 
 	var deleted bool
 	var w domain.Webhook
 	err := s.Pool.QueryRow(ctx, `SELECT `+webhookCols+`, w.deleted_at IS NOT NULL FROM webhooks w WHERE w.id = $1`, id).Scan(
-		&w.ID, &w.OrganizationID, &w.Event, &w.PayloadURL, &w.Enabled, &w.Secret, &w.DisabledReason, &w.FailingSince, &w.CreatedAt, &w.UpdatedAt, &deleted)
+		webhookFields(&w, &deleted)...)
 	return w, deleted, notFound(err)
 }
 
@@ -47,6 +54,14 @@ func (s *Store) Webhooks(ctx context.Context, orgID uuid.UUID, p domain.Page) ([
 	f.where("w.organization_id = %s", orgID)
 	f.where("w.deleted_at IS NULL")
 	return listPage(ctx, s.Pool, webhookCols, "webhooks w", "w", f, p, scanWebhook)
+}
+
+// RotateWebhookSecret makes secret the webhook's secret; the one it replaces signs beside it
+// until until (a rotation during an overlap ends the older one's).
+func (s *Store) RotateWebhookSecret(ctx context.Context, id uuid.UUID, secret string, until time.Time) (domain.Webhook, error) {
+	w, err := scanWebhook(s.Pool.QueryRow(ctx, `UPDATE webhooks AS w SET previous_secret = secret, previous_secret_until = $3,
+		secret = $2, updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING `+webhookCols, id, secret, until))
+	return w, notFound(err)
 }
 
 // WebhookPatch holds the fields to change; nil means unchanged.

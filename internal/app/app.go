@@ -110,6 +110,7 @@ func (a *App) APISettings() api.Settings {
 		FaultPauseBeforeAnswer: a.Config.FaultPauseBeforeAnswer,
 		Webhooks: api.WebhookSettings{
 			AllowInternal: a.Config.WebhookAllowInternal, Schedule: a.Config.WebhookSchedule, RetryAfterCap: a.Config.WebhookRetryAfterCap,
+			SecretOverlap: a.Config.WebhookSecretOverlap,
 		},
 	}
 }
