@@ -34,6 +34,7 @@ type WebhookSettings struct {
 	Timeout       time.Duration   // per attempt
 	Schedule      []time.Duration // waits between attempts; the delivery fails after the last
 	RetryAfterCap time.Duration   // the longest Retry-After honoured
+	Jitter        int             // percent each wait of the schedule varies by
 	DisableAfter  time.Duration   // a webhook failing for this long is disabled
 	AllowInternal bool            // allow loopback and private targets (tests, development)
 }
@@ -65,12 +66,13 @@ type PreparedEvent struct {
 	WebhookIDs    []uuid.UUID
 	Schedule      []domain.Duration
 	RetryAfterCap domain.Duration
+	Jitter        int // percent
 }
 
 // PrepareEvent finds the webhooks of the organizations concerned (the report's whole delegation
 // chain) subscribed to the event, renders the resource once, and records one delivery each.
 func (a *Activities) PrepareEvent(ctx context.Context, in EventInput) (PreparedEvent, error) {
-	out := PreparedEvent{Schedule: domain.Durations(a.Webhooks.Schedule), RetryAfterCap: domain.Duration(a.Webhooks.RetryAfterCap)}
+	out := PreparedEvent{Schedule: domain.Durations(a.Webhooks.Schedule), RetryAfterCap: domain.Duration(a.Webhooks.RetryAfterCap), Jitter: a.Webhooks.Jitter}
 	r, err := a.Store.ReportByID(ctx, in.ReportID)
 	if err != nil {
 		return out, err

@@ -22,6 +22,7 @@ type WebhookSettings struct {
 	AllowInternal bool            // accept payload URLs on loopback, private or other special-purpose networks
 	Schedule      []time.Duration // retry schedule of a redelivery
 	RetryAfterCap time.Duration
+	Jitter        int // percent each wait of the schedule varies by
 	// SecretOverlap is how long a rotated-out secret still signs deliveries beside the new one.
 	SecretOverlap time.Duration
 }
@@ -248,6 +249,7 @@ func (s *Server) redeliver(c *gin.Context) error {
 		}, workflows.WebhookDeliveryWorkflowName, workflows.DeliveryInput{
 			DeliveryID: d.ID, WebhookID: w.ID, Schedule: domain.Durations(s.settings.Webhooks.Schedule),
 			RetryAfterCap: domain.Duration(s.settings.Webhooks.RetryAfterCap), FirstAttempt: len(d.Attempts) + 1,
+			Jitter: s.settings.Webhooks.Jitter,
 		})
 	if err != nil {
 		return err

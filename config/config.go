@@ -56,6 +56,7 @@ type Config struct {
 	WebhookSchedule      []time.Duration // WEBHOOK_RETRY_SCHEDULE: waits between attempts, comma-separated
 	WebhookRetryAfterCap time.Duration   // WEBHOOK_RETRY_AFTER_CAP: the longest Retry-After honoured
 	WebhookDisableAfter  time.Duration   // WEBHOOK_DISABLE_AFTER: a webhook failing this long is disabled
+	WebhookRetryJitter   int             // WEBHOOK_RETRY_JITTER: each wait of the schedule varies by up to this percent
 	WebhookSecretOverlap time.Duration   // WEBHOOK_SECRET_OVERLAP: how long a rotated-out secret still signs
 	WebhookAllowInternal bool            // WEBHOOK_ALLOW_INTERNAL: accept loopback/private targets (development, tests)
 
@@ -127,6 +128,7 @@ func FromEnv() (Config, error) {
 		WebhookSchedule:      r.durations("WEBHOOK_RETRY_SCHEDULE", "5s,5m,30m,2h,5h,10h,10h,12h,12h,12h,12h"),
 		WebhookRetryAfterCap: r.duration("WEBHOOK_RETRY_AFTER_CAP", time.Hour),
 		WebhookDisableAfter:  r.duration("WEBHOOK_DISABLE_AFTER", 72*time.Hour),
+		WebhookRetryJitter:   r.integer("WEBHOOK_RETRY_JITTER", 20),
 		WebhookSecretOverlap: r.duration("WEBHOOK_SECRET_OVERLAP", 24*time.Hour),
 		WebhookAllowInternal: r.boolean("WEBHOOK_ALLOW_INTERNAL", false),
 		OutboxDispatch:       r.boolean("OUTBOX_DISPATCH", true),
@@ -174,6 +176,9 @@ func FromEnv() (Config, error) {
 		if v.n <= 0 {
 			r.errs = append(r.errs, fmt.Errorf("%s: want a positive number, got %d", v.name, v.n))
 		}
+	}
+	if c.WebhookRetryJitter < 0 || c.WebhookRetryJitter > 90 {
+		r.errs = append(r.errs, fmt.Errorf("WEBHOOK_RETRY_JITTER: want a percent from 0 to 90, got %d", c.WebhookRetryJitter))
 	}
 	if len(r.errs) > 0 {
 		return c, fmt.Errorf("configuration: %v", r.errs)

@@ -49,6 +49,7 @@ func TestMalformedValuesAreErrors(t *testing.T) {
 	for name, v := range map[string]string{
 		"JWT_TTL": "forever", "WEBHOOK_RETRY_SCHEDULE": "5s,,1h", "WEBHOOK_ALLOW_INTERNAL": "perhaps", "BCRYPT_COST": "high",
 		"IMAGE_MAX_PIXELS": "0", "IMAGE_MAX_SIDE": "-1", "IMAGE_DECODE_MEMORY": "256MB", "TEMPORAL_ENGINE": "docker",
+		"WEBHOOK_RETRY_JITTER": "95",
 	} {
 		t.Setenv(name, v)
 		if _, err := FromEnv(); err == nil {

@@ -151,6 +151,7 @@ func startDeliveries(ctx workflow.Context, ev activities.EventInput, prep activi
 		})
 		futures[i] = workflow.ExecuteChildWorkflow(cctx, WebhookDeliveryWorkflowName, DeliveryInput{
 			DeliveryID: id, WebhookID: prep.WebhookIDs[i], Schedule: prep.Schedule, RetryAfterCap: prep.RetryAfterCap, FirstAttempt: 1,
+			Jitter: prep.Jitter,
 		})
 	}
 	for _, f := range futures {

@@ -18,6 +18,9 @@ type DeliveryInput struct {
 	Schedule      []domain.Duration // waits between attempts
 	RetryAfterCap domain.Duration
 	FirstAttempt  int // the number of the first attempt of this run (attempts are numbered across runs)
+	// Jitter spreads each wait of the schedule over ±Jitter percent (runs started before it
+	// existed read 0: no spread, as they were recorded).
+	Jitter int
 }
 
 // DeliveryResult is how the delivery ended.
@@ -72,7 +75,8 @@ func WebhookDeliveryWorkflow(ctx workflow.Context, in DeliveryInput) (DeliveryRe
 			number, retry = number+1, -1
 			continue
 		}
-		wait := max(in.Schedule[retry], min(out.RetryAfter, in.RetryAfterCap)).Std()
+		// A Retry-After is honoured as asked (up to the cap): only the schedule's waits spread.
+		wait := max(jittered(in.Schedule[retry].Std(), in.Jitter, in.DeliveryID, number), min(out.RetryAfter, in.RetryAfterCap).Std())
 		if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return redeliver.Len() > 0 }); err != nil {
 			return DeliveryResult{}, err
 		}

@@ -377,3 +377,37 @@ func TestEventRenderedAtItsChange(t *testing.T) {
 		t.Fatalf("states rendered, in order: %v, want %v", got, want)
 	}
 }
+
+// With the default jitter, each wait of the production schedule spreads within ±20% of it, and
+// a Retry-After longer than the spread wait is still honoured as asked.
+func TestDeliveryWaitsSpreadButHonourRetryAfter(t *testing.T) {
+	schedule, cap := productionSchedule(t)
+	e := newDeliveryEnv(t, activities.AttemptOutput{StatusCode: 503}, activities.AttemptOutput{StatusCode: 429, RetryAfter: domain.Duration(59 * time.Minute)})
+	in := deliveryInput(schedule, cap)
+	in.Jitter = 20
+	e.run(t, in)
+	offsets := e.offsets()
+	if len(offsets) != len(schedule)+1 {
+		t.Fatalf("%d attempts, want %d", len(offsets), len(schedule)+1)
+	}
+	exact := 0
+	for i := 1; i < len(offsets); i++ {
+		wait, planned := offsets[i]-offsets[i-1], schedule[i-1]
+		if i == 2 {
+			planned = 59 * time.Minute // the consumer's Retry-After, longer than 30m ± 20%
+			if wait != planned {
+				t.Fatalf("wait %d: %v, want the Retry-After of %v", i, wait, planned)
+			}
+			continue
+		}
+		if wait < planned*8/10 || wait > planned*12/10 {
+			t.Fatalf("wait %d: %v, outside %v ± 20%%", i, wait, planned)
+		}
+		if wait == planned {
+			exact++
+		}
+	}
+	if exact > 1 {
+		t.Fatalf("%d of %d waits fell exactly on the schedule: no spread (%v)", exact, len(schedule), offsets)
+	}
+}

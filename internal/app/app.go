@@ -61,7 +61,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	hooks := activities.WebhookSettings{
 		Timeout: cfg.WebhookTimeout, Schedule: cfg.WebhookSchedule, RetryAfterCap: cfg.WebhookRetryAfterCap,
-		DisableAfter: cfg.WebhookDisableAfter, AllowInternal: cfg.WebhookAllowInternal,
+		DisableAfter: cfg.WebhookDisableAfter, AllowInternal: cfg.WebhookAllowInternal, Jitter: cfg.WebhookRetryJitter,
 	}
 	acts := &activities.Activities{
 		Store:         st,
@@ -110,7 +110,7 @@ func (a *App) APISettings() api.Settings {
 		FaultPauseBeforeAnswer: a.Config.FaultPauseBeforeAnswer,
 		Webhooks: api.WebhookSettings{
 			AllowInternal: a.Config.WebhookAllowInternal, Schedule: a.Config.WebhookSchedule, RetryAfterCap: a.Config.WebhookRetryAfterCap,
-			SecretOverlap: a.Config.WebhookSecretOverlap,
+			SecretOverlap: a.Config.WebhookSecretOverlap, Jitter: a.Config.WebhookRetryJitter,
 		},
 	}
 }
