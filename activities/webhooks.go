@@ -90,10 +90,19 @@ func (a *Activities) PrepareEvent(ctx context.Context, in EventInput) (PreparedE
 	if err != nil {
 		return out, err
 	}
+	resource := in.ReportID
+	if in.OperationID != nil {
+		resource = *in.OperationID
+	}
+	sequence, err := a.Store.EventSequence(ctx, resource, in.Key)
+	if err != nil {
+		return out, err
+	}
 	body, err := json.Marshal(struct {
-		Event   string          `json:"event"`
-		Payload json.RawMessage `json:"payload"`
-	}{in.Event, payload})
+		Event    string          `json:"event"`
+		Sequence int64           `json:"sequence"`
+		Payload  json.RawMessage `json:"payload"`
+	}{in.Event, sequence, payload})
 	if err != nil {
 		return out, err
 	}

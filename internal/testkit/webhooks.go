@@ -54,6 +54,14 @@ func (r Receipt) Event() string {
 	return v.Event
 }
 
+// Sequence reads the "sequence" field of the body: the event's number among its resource's
+// events (0 when absent).
+func (r Receipt) Sequence() int64 {
+	var v struct{ Sequence int64 }
+	_ = json.Unmarshal(r.Body, &v)
+	return v.Sequence
+}
+
 // Consumer is a webhook consumer listening on loopback: it records every request and answers as
 // scripted (200 by default). It can go down (connections refused) and come up again on the
 // same port, as a real endpoint does when it is restarted.
@@ -380,8 +388,8 @@ func jsonDiff(path string, g, w any, diffs *[]string) {
 	}
 }
 
-// SplitDelivery reads a delivery body {"event": …, "payload": …}: it fails unless the body has
-// exactly these two fields.
+// SplitDelivery reads a delivery body {"event": …, "sequence": …, "payload": …}: it fails unless
+// the body has exactly these three fields, the sequence a positive integer.
 func SplitDelivery(t testing.TB, body []byte) (event string, payload json.RawMessage) {
 	t.Helper()
 	var fields map[string]json.RawMessage
@@ -392,8 +400,12 @@ func SplitDelivery(t testing.TB, body []byte) (event string, payload json.RawMes
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		t.Fatalf("delivery body has trailing data: %s", body)
 	}
-	if len(fields) != 2 || fields["event"] == nil || fields["payload"] == nil {
-		t.Fatalf("delivery body: want exactly event and payload, got %s", body)
+	if len(fields) != 3 || fields["event"] == nil || fields["payload"] == nil || fields["sequence"] == nil {
+		t.Fatalf("delivery body: want exactly event, sequence and payload, got %s", body)
+	}
+	var sequence int64
+	if err := json.Unmarshal(fields["sequence"], &sequence); err != nil || sequence < 1 {
+		t.Fatalf("delivery sequence is not a positive integer: %s", body)
 	}
 	if err := json.Unmarshal(fields["event"], &event); err != nil {
 		t.Fatalf("delivery event is not a string: %s", body)
