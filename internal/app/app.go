@@ -52,10 +52,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	tc, err := client.DialContext(ctx, client.Options{
-		HostPort:     cfg.TemporalAddress,
-		Namespace:    cfg.TemporalNamespace,
-		Logger:       tlog.NewStructuredLogger(log.With("component", "temporal")),
-		Interceptors: []interceptor.ClientInterceptor{traces}, // the workers built from tc too
+		HostPort:  cfg.TemporalAddress,
+		Namespace: cfg.TemporalNamespace,
+		Logger:    tlog.NewStructuredLogger(log.With("component", "temporal")),
+
+		// Traces follow starts and updates into workflows: the workers built from tc trace too.
+		Interceptors: []interceptor.ClientInterceptor{traces},
 	})
 	if err != nil {
 		st.Close()
