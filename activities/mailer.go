@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"os"
 
+	"github.com/sendgrid/rest"
 	"github.com/sendgrid/sendgrid-go"
 	"github.com/sendgrid/sendgrid-go/helpers/mail"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 
 	"github.com/keyclic/keyclic/store"
 )
@@ -59,7 +61,7 @@ func (m SendGridMailer) Send(ctx context.Context, e store.Email) (string, error)
 	req := sendgrid.GetRequest(m.APIKey, "/v3/mail/send", m.Host)
 	req.Method = http.MethodPost
 	req.Body = mail.GetRequestBody(msg)
-	resp, err := sendgrid.MakeRequestWithContext(ctx, req)
+	resp, err := sendGridClient.SendWithContext(ctx, req)
 	if err != nil {
 		return "", fmt.Errorf("sendgrid: %w", err)
 	}
@@ -73,3 +75,7 @@ func (m SendGridMailer) Send(ctx context.Context, e store.Email) (string, error)
 }
 
 func (SendGridMailer) Records() bool { return false }
+
+// sendGridClient is sendgrid-go's default client (no timeout of its own: the activity's context
+// bounds each call) whose requests are spans of the activity's trace.
+var sendGridClient = &rest.Client{HTTPClient: &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport)}}

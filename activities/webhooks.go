@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/internal/netguard"
@@ -47,7 +48,7 @@ func NewWebhookClient(s WebhookSettings) *http.Client {
 	tr.Proxy = nil
 	return &http.Client{
 		Timeout:       s.Timeout,
-		Transport:     tr,
+		Transport:     otelhttp.NewTransport(tr), // a span per attempt; traceparent tells the consumer
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }

@@ -93,7 +93,7 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(s.logRequests, s.recoverPanics, s.cors(), setLanguage, s.refuseBadQueryText, s.readBody, s.withTimeout)
+	r.Use(traceRequests(), s.logRequests, s.recoverPanics, s.cors(), setLanguage, s.refuseBadQueryText, s.readBody, s.withTimeout)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, &domain.Error{Kind: domain.KindNotFound, Msg: domain.Msg(domain.MsgRouteNotFound)})
 	})

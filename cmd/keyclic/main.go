@@ -22,6 +22,7 @@ import (
 	"github.com/keyclic/keyclic/internal/app"
 	"github.com/keyclic/keyclic/internal/devserver"
 	"github.com/keyclic/keyclic/internal/temporalserver"
+	"github.com/keyclic/keyclic/internal/tracing"
 	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/workflows"
 )
@@ -83,6 +84,11 @@ func withStore(ctx context.Context, cfg config.Config, fn func(*store.Store) err
 }
 
 func run(ctx context.Context, cfg config.Config, serveHTTP, runWorker bool) error {
+	stopTracing, err := tracing.Setup(ctx, cfg.Logger())
+	if err != nil {
+		return err
+	}
+	defer stopTracing() // after the app closes: its last spans are flushed too
 	a, err := app.New(ctx, cfg, cfg.Logger())
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	tlog "go.temporal.io/sdk/log"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/keyclic/keyclic/config"
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/hal"
+	"github.com/keyclic/keyclic/internal/tracing"
 	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/worker"
 	"github.com/keyclic/keyclic/workflows"
@@ -44,10 +46,18 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
+	traces, err := tracing.TemporalInterceptor()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	tc, err := client.DialContext(ctx, client.Options{
 		HostPort:  cfg.TemporalAddress,
 		Namespace: cfg.TemporalNamespace,
 		Logger:    tlog.NewStructuredLogger(log.With("component", "temporal")),
+
+		// Traces follow starts and updates into workflows: the workers built from tc trace too.
+		Interceptors: []interceptor.ClientInterceptor{traces},
 	})
 	if err != nil {
 		st.Close()
