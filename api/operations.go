@@ -86,17 +86,16 @@ func (d *operationData) check(vs *domain.Violations) *time.Time {
 	if d.StartDate == nil || *d.StartDate == "" {
 		return nil
 	}
-	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, *d.StartDate); err == nil {
-			if t.Before(earliestStart) || !t.Before(latestStart) {
-				vs.Add("startDate", domain.MsgOutOfRange, earliestStart.Format(time.DateOnly), latestStart.Format(time.DateOnly))
-				return nil
-			}
-			return &t
-		}
+	t, ok := parseTime(*d.StartDate)
+	if !ok {
+		vs.Add("startDate", domain.MsgInvalidDate)
+		return nil
 	}
-	vs.Add("startDate", domain.MsgInvalidDate)
-	return nil
+	if t.Before(earliestStart) || !t.Before(latestStart) {
+		vs.Add("startDate", domain.MsgOutOfRange, earliestStart.Format(time.DateOnly), latestStart.Format(time.DateOnly))
+		return nil
+	}
+	return &t
 }
 
 // An operation's start date is a planning date: one outside this century is a typing error.

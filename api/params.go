@@ -73,14 +73,21 @@ func (q *query) time(name string) *time.Time {
 	if !ok || v == "" {
 		return nil
 	}
-	v = strings.ReplaceAll(v, " ", "+")
-	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, v); err == nil {
-			return &t
-		}
+	if t, ok := parseTime(strings.ReplaceAll(v, " ", "+")); ok {
+		return &t
 	}
 	q.vs.Add(name, domain.MsgInvalidDate)
 	return nil
+}
+
+// parseTime reads an ISO 8601 time in any of the forms clients send.
+func parseTime(v string) (time.Time, bool) {
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, v); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // uuid reads an optional identifier filter.

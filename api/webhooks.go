@@ -34,6 +34,7 @@ func (s *Server) webhookRoutes(g *gin.RouterGroup) {
 	g.PATCH("/webhooks/:webhook", s.handle(s.patchWebhook))
 	g.DELETE("/webhooks/:webhook", s.handle(s.deleteWebhook))
 	g.POST("/webhooks/:webhook/secret", s.handle(s.rotateWebhookSecret))
+	g.POST("/webhooks/:webhook/recover", s.handle(s.recoverWebhook))
 	g.GET("/webhooks/:webhook/deliveries", s.handle(s.listDeliveries))
 	g.POST("/webhooks/:webhook/deliveries/:delivery/redeliver", s.handle(s.redeliver))
 }

@@ -85,6 +85,7 @@ const (
 	MsgInvalidCharacter                = "invalid_character"
 	MsgInvalidValue                    = "invalid_value"
 	MsgWebhookDisabled                 = "webhook_disabled"
+	MsgWebhookRecoveryRunning          = "webhook_recovery_running"
 	MsgAppKeyMissing                   = "app_key_missing"
 	MsgAppKeyUnknown                   = "app_key_unknown"
 	MsgTokenMissing                    = "token_missing"
@@ -252,6 +253,7 @@ var catalog = map[string]text{
 	MsgInvalidURL:                      {"Cette valeur n'est pas une URL valide.", "This value is not a valid URL."},
 	MsgInvalidCharacter:                {"Cette valeur contient un caractère nul ou un texte mal encodé (UTF-8 attendu).", "This value contains a NUL character or badly encoded text (UTF-8 expected)."},
 	MsgWebhookDisabled:                 {"Ce webhook est désactivé : réactivez-le (enabled) avant de relivrer.", "This webhook is disabled: enable it before redelivering."},
+	MsgWebhookRecoveryRunning:          {"Une reprise des livraisons de ce webhook est déjà en cours : réessayez quand elle sera terminée.", "A recovery of this webhook's deliveries is already running: try again once it has ended."},
 	MsgInvalidValue:                    {"Une valeur de la requête n'est pas valide.", "A value of the request is not valid."},
 	MsgAppKeyMissing:                   {"L'en-tête X-Keyclic-App est obligatoire.", "The X-Keyclic-App header is required."},
 	MsgAppKeyUnknown:                   {"Application inconnue.", "Unknown application."},

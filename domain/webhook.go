@@ -66,6 +66,20 @@ type Delivery struct {
 	DeliveredAt *time.Time
 }
 
+// DeliveryCursor is a place in a webhook's deliveries, in the order they were made.
+type DeliveryCursor struct {
+	CreatedAt time.Time
+	ID        uuid.UUID
+}
+
+// RecoverableDelivery is a delivery a recovery sends again.
+type RecoverableDelivery struct {
+	ID       uuid.UUID
+	Event    string
+	Attempts int
+	At       DeliveryCursor
+}
+
 // Attempt is one HTTP POST of a delivery.
 type Attempt struct {
 	Number     int

@@ -24,6 +24,7 @@ func RegisterWorkflows(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.ReportWorkflow, workflow.RegisterOptions{Name: workflows.ReportWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.OperationWorkflow, workflow.RegisterOptions{Name: workflows.OperationWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.WebhookDeliveryWorkflow, workflow.RegisterOptions{Name: workflows.WebhookDeliveryWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.WebhookRecoveryWorkflow, workflow.RegisterOptions{Name: workflows.WebhookRecoveryWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.NotificationWorkflow, workflow.RegisterOptions{Name: workflows.NotificationWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.ExportWorkflow, workflow.RegisterOptions{Name: workflows.ExportWorkflowName})
 	r.RegisterWorkflowWithOptions(workflows.ReviewRequestWorkflow, workflow.RegisterOptions{Name: workflows.ReviewRequestWorkflowName})

@@ -12,6 +12,7 @@ const (
 	ReportWorkflowName          = "Report"
 	OperationWorkflowName       = "Operation"
 	WebhookDeliveryWorkflowName = "WebhookDelivery"
+	WebhookRecoveryWorkflowName = "WebhookRecovery"
 	NotificationWorkflowName    = "Notification"
 )
 
@@ -59,6 +60,12 @@ func OperationWorkflowID(id uuid.UUID) string { return "operation/" + id.String(
 
 // WebhookDeliveryWorkflowID is the workflow id of one webhook delivery.
 func WebhookDeliveryWorkflowID(id uuid.UUID) string { return "webhook-delivery/" + id.String() }
+
+// WebhookRecoveryWorkflowID is the workflow id of the recovery of a webhook's deliveries: one
+// at a time per webhook.
+func WebhookRecoveryWorkflowID(webhook uuid.UUID) string {
+	return "webhook-recovery/" + webhook.String()
+}
 
 // NotificationWorkflowID is the workflow id of a notice dispatched from the outbox.
 func NotificationWorkflowID(outboxID uuid.UUID) string { return "notification/" + outboxID.String() }
