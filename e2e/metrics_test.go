@@ -36,7 +36,9 @@ func TestMetricsAfterALifecycle(t *testing.T) {
 	consumer.WaitDelivered(t, "/state", 1)
 
 	// Asynchronous counts (notifications, the SDK's reported every second) arrive a moment later.
-	sent := func(channel string) map[string]string { return map[string]string{"channel": channel, "outcome": "sent"} }
+	sent := func(channel string) map[string]string {
+		return map[string]string{"channel": channel, "outcome": "sent"}
+	}
 	var after testkit.Scrape
 	testkit.Eventually(20*time.Second, func() bool {
 		after = stack.ScrapeMetrics(t)
