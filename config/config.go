@@ -99,7 +99,7 @@ func FromEnv() (Config, error) {
 	c := Config{
 		DatabaseURL:               r.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/keyclic?sslmode=disable"),
 		HTTPAddr:                  r.str("HTTP_ADDR", ":8080"),
-		MetricsAddr:               r.metricsAddr(),
+		MetricsAddr:               metricsAddr(),
 		CORSAllowedOrigins:        r.list("CORS_ALLOWED_ORIGINS", "*"),
 		HTTPReadHeaderTimeout:     r.duration("HTTP_READ_HEADER_TIMEOUT", 10*time.Second),
 		HTTPBodyTimeout:           r.duration("HTTP_BODY_TIMEOUT", 30*time.Second),

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/keyclic/keyclic/internal/metrics"
@@ -19,5 +20,8 @@ func newMetrics(st *store.Store, log *slog.Logger) *metrics.Metrics {
 // RunMetrics serves GET /metrics on METRICS_ADDR until ctx ends; with no address, it returns
 // at once. The API's address never serves it.
 func (a *App) RunMetrics(ctx context.Context) error {
-	return a.Metrics.Serve(ctx, a.Config.MetricsAddr)
+	if err := a.Metrics.Serve(ctx, a.Config.MetricsAddr); err != nil {
+		return fmt.Errorf("metrics on METRICS_ADDR %q: %w", a.Config.MetricsAddr, err)
+	}
+	return nil
 }
