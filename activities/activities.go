@@ -32,4 +32,7 @@ type Activities struct {
 	WebhookClient *http.Client
 
 	Reviews ReviewSettings
+
+	// Counters count webhook attempts and notification sends (nil: nothing is counted).
+	Counters Counters
 }

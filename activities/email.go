@@ -45,6 +45,7 @@ func (a *Activities) deliverEmail(ctx context.Context, key, to string, lang doma
 		return nil // already delivered by an earlier attempt
 	}
 	providerID, err := a.Mailer.Send(ctx, e)
+	a.countSend(ChannelEmail, err)
 	if err != nil {
 		return err
 	}

@@ -98,11 +98,15 @@ func (a *Activities) notifyPerson(ctx context.Context, n domain.Notice, nt notif
 		args[i] = fmt.Sprint(v)
 	}
 	if nt.channels.Wall {
-		if err := a.Store.AddWallEntry(ctx, store.WallEntry{
+		fresh, err := a.Store.AddWallEntry(ctx, store.WallEntry{
 			Key: key, PersonID: pid, ApplicationID: nt.application, Action: n.Action, ActorID: n.ActorID, ObjectType: nt.objectType, ObjectID: nt.objectID,
 			Data: map[string]any{"message": nt.message, "subject": nt.subject, "args": args},
-		}); err != nil {
+		})
+		if err != nil {
 			return err
+		}
+		if fresh {
+			a.countSend(ChannelWall, nil)
 		}
 	}
 	subject := domain.Msg(nt.subject).In(p.Language)
@@ -129,7 +133,9 @@ func (a *Activities) notifyPerson(ctx context.Context, n domain.Notice, nt notif
 		if !fresh {
 			continue // this device had it from an earlier attempt; the next ones may not
 		}
-		if err := a.Push.Send(ctx, d, push.Title, push.Body, push.Data); err != nil {
+		err = a.Push.Send(ctx, d, push.Title, push.Body, push.Data)
+		a.countSend(ChannelPush, err)
+		if err != nil {
 			if relErr := a.Store.ReleasePush(ctx, push.Key); relErr != nil {
 				a.Log.Error("push not released after a failed send", "key", push.Key, "error", relErr)
 			}

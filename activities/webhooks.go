@@ -152,8 +152,9 @@ func (a *Activities) AttemptDelivery(ctx context.Context, in AttemptInput) (Atte
 	}
 	started := a.Now()
 	stop := keepAlive(ctx)
-	out := a.post(ctx, w, d, started)
+	out, outcome := a.post(ctx, w, d, started)
 	stop()
+	a.counters().WebhookAttempt(d.Event, outcome)
 	attempt := domain.Attempt{Number: in.Number, StartedAt: started, Duration: a.Now().Sub(started), Error: out.Error}
 	if out.StatusCode != 0 {
 		code := out.StatusCode
@@ -176,17 +177,18 @@ func (a *Activities) AttemptDelivery(ctx context.Context, in AttemptInput) (Atte
 	return out, err
 }
 
-func (a *Activities) post(ctx context.Context, w domain.Webhook, d domain.Delivery, at time.Time) AttemptOutput {
+// post makes one attempt; it returns its outcome as the metrics count it.
+func (a *Activities) post(ctx context.Context, w domain.Webhook, d domain.Delivery, at time.Time) (AttemptOutput, string) {
 	body := []byte(d.Body)
 	sig, err := domain.SignWebhookWith(w.SigningSecrets(at), d.ID.String(), at, body)
 	if err != nil {
-		return AttemptOutput{Error: err.Error()}
+		return AttemptOutput{Error: err.Error()}, OutcomeError
 	}
 	ctx, cancel := context.WithTimeout(ctx, a.Webhooks.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.PayloadURL, bytes.NewReader(body))
 	if err != nil {
-		return AttemptOutput{Error: err.Error()}
+		return AttemptOutput{Error: err.Error()}, OutcomeError
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Keyclic-Webhooks/1.0")
@@ -195,7 +197,7 @@ func (a *Activities) post(ctx context.Context, w domain.Webhook, d domain.Delive
 	req.Header.Set("webhook-signature", sig)
 	resp, err := a.WebhookClient.Do(req)
 	if err != nil {
-		return AttemptOutput{Error: err.Error()}
+		return AttemptOutput{Error: err.Error()}, errorOutcome(err)
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -204,7 +206,7 @@ func (a *Activities) post(ctx context.Context, w domain.Webhook, d domain.Delive
 		out.Error = resp.Status
 		out.RetryAfter = domain.Duration(retryAfter(resp.Header.Get("Retry-After"), at))
 	}
-	return out
+	return out, statusOutcome(resp.StatusCode)
 }
 
 // retryAfter reads a Retry-After header: seconds, or an HTTP date.

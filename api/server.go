@@ -47,6 +47,9 @@ type Settings struct {
 	// FaultPauseBeforeAnswer makes a request with an Idempotency-Key wait this long between its
 	// effect and its answer, so that fault tests can kill the process then (0: never).
 	FaultPauseBeforeAnswer time.Duration
+	// Metrics counts and times every request (nil: not measured); it runs before any other
+	// middleware, so that it sees their answers too.
+	Metrics gin.HandlerFunc
 }
 
 // Server holds what handlers need. One Temporal client per process, shared with the worker.
@@ -93,6 +96,9 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
+	if s.settings.Metrics != nil {
+		r.Use(s.settings.Metrics)
+	}
 	r.Use(traceRequests(), s.logRequests, s.recoverPanics, s.cors(), setLanguage, s.refuseBadQueryText, s.readBody, s.withTimeout)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, &domain.Error{Kind: domain.KindNotFound, Msg: domain.Msg(domain.MsgRouteNotFound)})

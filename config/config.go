@@ -18,6 +18,7 @@ import (
 type Config struct {
 	DatabaseURL string // DATABASE_URL
 	HTTPAddr    string // HTTP_ADDR
+	MetricsAddr string // METRICS_ADDR: where GET /metrics answers (see metrics.go); empty: no listener
 	// CORS_ALLOWED_ORIGINS: comma-separated origins of the web apps allowed to call the API from
 	// a browser ("*" for any: the API authenticates with bearer tokens, not cookies).
 	CORSAllowedOrigins []string
@@ -100,6 +101,7 @@ func FromEnv() (Config, error) {
 	c := Config{
 		DatabaseURL:               r.str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/keyclic?sslmode=disable"),
 		HTTPAddr:                  r.str("HTTP_ADDR", ":8080"),
+		MetricsAddr:               metricsAddr(),
 		CORSAllowedOrigins:        r.list("CORS_ALLOWED_ORIGINS", "*"),
 		HTTPReadHeaderTimeout:     r.duration("HTTP_READ_HEADER_TIMEOUT", 10*time.Second),
 		HTTPBodyTimeout:           r.duration("HTTP_BODY_TIMEOUT", 30*time.Second),

@@ -29,16 +29,16 @@ type WallEntry struct {
 	CreatedAt     time.Time
 }
 
-// AddWallEntry posts a notification once per key.
-func (s *Store) AddWallEntry(ctx context.Context, e WallEntry) error {
+// AddWallEntry posts a notification once per key; fresh is false when the key was there already.
+func (s *Store) AddWallEntry(ctx context.Context, e WallEntry) (fresh bool, err error) {
 	data, err := json.Marshal(e.Data)
 	if err != nil {
-		return err
+		return false, err
 	}
-	_, err = s.Pool.Exec(ctx, `INSERT INTO notifications (id, key, person_id, application_id, action, actor_id, object_type, object_id, data)
+	tag, err := s.Pool.Exec(ctx, `INSERT INTO notifications (id, key, person_id, application_id, action, actor_id, object_type, object_id, data)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (key) DO NOTHING`,
 		uuid.New(), e.Key, e.PersonID, e.ApplicationID, e.Action, e.ActorID, e.ObjectType, e.ObjectID, data)
-	return err
+	return tag.RowsAffected() == 1, err
 }
 
 const wallCols = `n.id, n.key, n.person_id, n.application_id, n.action, n.actor_id, n.object_type, n.object_id, n.data, n.read_at, n.created_at`

@@ -95,6 +95,7 @@ func run(ctx context.Context, cfg config.Config, serveHTTP, runWorker bool) erro
 	}
 	defer a.Close()
 	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return a.RunMetrics(ctx) }) // METRICS_ADDR, whichever command
 	if serveHTTP {
 		g.Go(func() error { return a.RunHTTP(ctx) })
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/keyclic/keyclic/config"
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/hal"
+	"github.com/keyclic/keyclic/internal/metrics"
 	"github.com/keyclic/keyclic/internal/tracing"
 	"github.com/keyclic/keyclic/store"
 	"github.com/keyclic/keyclic/worker"
@@ -38,6 +39,8 @@ type App struct {
 	// Images are the upload limits and the process's one decode budget, shared by every API
 	// server built from this app.
 	Images domain.ImageLimits
+	// Metrics is this process's Prometheus registry, served on METRICS_ADDR (RunMetrics).
+	Metrics *metrics.Metrics
 }
 
 // New connects to Postgres and Temporal and builds the API and activities.
@@ -51,21 +54,24 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		st.Close()
 		return nil, err
 	}
+	m := newMetrics(st, log)
 	tc, err := client.DialContext(ctx, client.Options{
-		HostPort:  cfg.TemporalAddress,
-		Namespace: cfg.TemporalNamespace,
-		Logger:    tlog.NewStructuredLogger(log.With("component", "temporal")),
-
+		HostPort:       cfg.TemporalAddress,
+		Namespace:      cfg.TemporalNamespace,
+		Logger:         tlog.NewStructuredLogger(log.With("component", "temporal")),
+		MetricsHandler: m.TemporalHandler(), // the worker built from this client reports through it too
 		// Traces follow starts and updates into workflows: the workers built from tc trace too.
 		Interceptors: []interceptor.ClientInterceptor{traces},
 	})
 	if err != nil {
+		m.Close()
 		st.Close()
 		return nil, fmt.Errorf("connect to temporal at %s: %w", cfg.TemporalAddress, err)
 	}
 	key, err := api.LoadSigningKey(cfg.JWTPrivateKey, cfg.JWTPrivateKeyFile, cfg.DataDir, log)
 	if err != nil {
 		tc.Close()
+		m.Close()
 		st.Close()
 		return nil, err
 	}
@@ -83,11 +89,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Webhooks:      hooks,
 		WebhookClient: activities.NewWebhookClient(hooks),
 		Reviews:       activities.ReviewSettings{RequestTTL: cfg.ReviewRequestTTL},
+		Counters:      m,
 	}
 	acts.Exports = activities.ExportSettings{
 		Dir: cfg.ExportDirectory(), AttachmentMax: cfg.ExportAttachmentMax, DownloadBaseURL: cfg.ExportDownloadBaseURL,
 	}
-	a := &App{Config: cfg, Log: log, Store: st, Temporal: tc, Activities: acts, Tokens: api.NewTokens(key, cfg.JWTTTL)}
+	a := &App{Config: cfg, Log: log, Store: st, Temporal: tc, Activities: acts, Tokens: api.NewTokens(key, cfg.JWTTTL), Metrics: m}
 	a.Images = domain.ImageLimits{MaxPixels: cfg.ImageMaxPixels, MaxSide: cfg.ImageMaxSide, Decodes: domain.NewDecodeBudget(cfg.ImageDecodeMemory)}
 	a.API = a.NewAPI(a.APISettings())
 	// Webhook payloads are rendered from the database by the shapes the API answers with; export
@@ -118,6 +125,7 @@ func (a *App) APISettings() api.Settings {
 		},
 		IdempotencyRetention:   a.Config.IdempotencyKeyRetention,
 		FaultPauseBeforeAnswer: a.Config.FaultPauseBeforeAnswer,
+		Metrics:                a.Metrics.GinMiddleware(),
 		Webhooks: api.WebhookSettings{
 			AllowInternal: a.Config.WebhookAllowInternal, Schedule: a.Config.WebhookSchedule, RetryAfterCap: a.Config.WebhookRetryAfterCap,
 			SecretOverlap: a.Config.WebhookSecretOverlap, Jitter: a.Config.WebhookRetryJitter,
@@ -140,6 +148,7 @@ func newMailer(cfg config.Config, log *slog.Logger) activities.Mailer {
 // Close releases the connections.
 func (a *App) Close() {
 	a.Temporal.Close()
+	a.Metrics.Close()
 	a.Store.Close()
 }
 

@@ -30,6 +30,7 @@ func startCommand(o ProcessOptions, sub string, own ...string) (*exec.Cmd, error
 		"SENDGRID_API_KEY=",
 		"LOG_LEVEL=warn",
 		"WEBHOOK_ALLOW_INTERNAL=true",
+		"METRICS_ADDR=127.0.0.1:0", // a port of its own: processes of a test run side by side
 		"DATABASE_URL="+o.DatabaseURL,
 		"TEMPORAL_ADDRESS="+o.TemporalAddress,
 		"TEMPORAL_TASK_QUEUE="+o.TaskQueue,

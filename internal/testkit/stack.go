@@ -22,6 +22,8 @@ type Stack struct {
 	App      *app.App
 	Worker   sdkworker.Worker
 	HTTP     *httptest.Server
+	// Metrics serves the app's GET /metrics on an address of its own, as METRICS_ADDR does.
+	Metrics *httptest.Server
 	// Observe is given to every Client of the stack (see Client.Observe).
 	Observe func(testing.TB, Exchange)
 	dataDir string
@@ -83,6 +85,7 @@ func Start(ctx context.Context, name string) (*Stack, error) {
 	s.HTTP = httptest.NewUnstartedServer(nil)
 	s.App.API.ConfigureHTTPServer(s.HTTP.Config) // the production server's timeouts
 	s.HTTP.Start()
+	s.Metrics = httptest.NewServer(s.App.Metrics.Mux())
 	ok = true
 	return s, nil
 }
@@ -91,6 +94,9 @@ func Start(ctx context.Context, name string) (*Stack, error) {
 func (s *Stack) Stop() {
 	if s.HTTP != nil {
 		s.HTTP.Close()
+	}
+	if s.Metrics != nil {
+		s.Metrics.Close()
 	}
 	if s.stopDispatcher != nil {
 		s.stopDispatcher()
