@@ -9,27 +9,38 @@ export TEMPORAL_CLI := $(CURDIR)/bin/temporal
 export TEMPORAL_ENGINE ?= dev
 TEMPORAL_SERVER_BINS := bin/temporal-server bin/temporal-sql-tool bin/temporal-schema bin/temporal-ui-server
 GO ?= go
+# The docs page's renderer, fetched from the npm registry and embedded in the binary (see docs-assets).
+DOCS_ASSETS := api/docsassets/dist/swagger-ui-bundle.js
 
-.PHONY: run test test-e2e build lint fuzz postgres bench clean temporal-server
+.PHONY: run test test-e2e build lint fuzz postgres chromium docs-assets bench clean temporal-server
 
 ## run: API + worker + Temporal (dev server, or TEMPORAL_ENGINE=server) with UI on http://localhost:8233 + a migrated database
 run: postgres bin/temporal $(TEMPORAL_SERVER_BINS) build
 	WEBHOOK_ALLOW_INTERNAL=$${WEBHOOK_ALLOW_INTERNAL:-true} ./bin/keyclic dev
 
 ## test: every test, against real Postgres/PostGIS and a real Temporal (TEMPORAL_ENGINE)
-test: postgres bin/temporal $(TEMPORAL_SERVER_BINS)
+test: postgres chromium bin/temporal $(TEMPORAL_SERVER_BINS) $(DOCS_ASSETS)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 ## test-e2e: the end-to-end tests only (CI runs them again with TEMPORAL_ENGINE=server)
-test-e2e: postgres bin/temporal $(TEMPORAL_SERVER_BINS)
+test-e2e: postgres chromium bin/temporal $(TEMPORAL_SERVER_BINS) $(DOCS_ASSETS)
 	$(GO) test -race -count=1 -timeout 20m ./e2e/
 
-build:
+build: $(DOCS_ASSETS)
 	$(GO) build -o bin/keyclic ./cmd/keyclic
 
 postgres:
 	./scripts/ensure-postgres.sh
+
+# Debian's Chromium, for the end-to-end test of the docs page in a headless browser.
+chromium:
+	./scripts/ensure-chromium.sh
+
+## docs-assets: Swagger UI for GET /docs, from the npm registry (pinned in web/docs/package-lock.json)
+docs-assets: $(DOCS_ASSETS)
+$(DOCS_ASSETS): web/docs/package.json web/docs/package-lock.json scripts/docs-assets.sh
+	./scripts/docs-assets.sh
 
 # The Temporal CLI (dev server with UI), pinned; the first build takes about six minutes.
 bin/temporal:
@@ -50,7 +61,7 @@ bin/temporal-schema: bin/temporal-server
 	chmod -R u+w $@
 
 # Static checks: vet, staticcheck, and the Temporal SDK's determinism analyzer on workflow code.
-lint:
+lint: $(DOCS_ASSETS)
 	@unformatted=$$("$$($(GO) env GOROOT)/bin/gofmt" -l .); if [ -n "$$unformatted" ]; then echo "not gofmt-ed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
@@ -69,3 +80,4 @@ bench: postgres bin/temporal $(TEMPORAL_SERVER_BINS)
 
 clean:
 	rm -rf bin var
+	find api/docsassets/dist -mindepth 1 ! -name PLACEHOLDER -delete

@@ -58,6 +58,7 @@ const (
 	MsgValidationFailed                = "validation_failed"
 	MsgNotFound                        = "not_found"
 	MsgRouteNotFound                   = "route_not_found"
+	MsgDocsAssetsMissing               = "docs_assets_missing"
 	MsgMethodNotAllowed                = "method_not_allowed"
 	MsgForbidden                       = "forbidden"
 	MsgInternal                        = "internal"
@@ -227,6 +228,7 @@ var catalog = map[string]text{
 	MsgValidationFailed:                {"La validation a échoué.", "Validation failed."},
 	MsgNotFound:                        {"Ressource introuvable.", "Resource not found."},
 	MsgRouteNotFound:                   {"Aucune route ne correspond à cette requête.", "No route matches this request."},
+	MsgDocsAssetsMissing:               {"La page de documentation n'a pas été construite : lancez `make docs-assets` puis reconstruisez le binaire.", "The docs page was not built: run `make docs-assets`, then build the binary again."},
 	MsgMethodNotAllowed:                {"Méthode non autorisée.", "Method not allowed."},
 	MsgForbidden:                       {"Accès refusé.", "Access denied."},
 	MsgInternal:                        {"Une erreur interne est survenue.", "An internal error occurred."},
