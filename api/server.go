@@ -112,6 +112,7 @@ func (s *Server) Handler() http.Handler {
 	s.securityRoutes(sec)
 	s.downloadRoutes(r)
 	s.healthRoutes(r)
+	s.openAPIRoutes(r)
 	// Open311 clients authenticate with their API key, not with the Keyclic headers.
 	s.open311Routes(r)
 
