@@ -22,7 +22,7 @@ const refPrefix = "#/components/schemas/"
 // field required (handlers name the missing ones in their 400).
 type registry struct {
 	schemas map[string]*jsonschema.Schema
-	names   map[string]string // a Go type's name to its component's, where they differ
+	names   map[string]string       // a Go type's name to its component's, where they differ
 	types   map[string]reflect.Type // which Go type each component was reflected from
 	err     error
 }
