@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/invopop/jsonschema"
 
@@ -99,7 +100,8 @@ var errorStatuses = []int{400, 404, 408, 409, 410, 413, 422, 429, 500, 503}
 // withErrors adds the error answers: vnd.error, or Open311's list of errors for Open311 routes.
 func withErrors(op oa.Op) oa.Op {
 	statuses := errorStatuses
-	if len(op.Security) > 0 || op.Route == "/security/password/change/:token" || op.Route == "/security/login" {
+	// A token in the path or the query is a credential too: a bad one is a 401.
+	if len(op.Security) > 0 || strings.Contains(op.Route, ":token") || op.ID == "getExportDownload" || op.Route == "/security/login" {
 		statuses = append([]int{401, 403}, statuses...)
 	}
 	if op.Route == "/security/connect/facebook" {
@@ -437,7 +439,7 @@ func openAPIOperations() []oa.Op {
 			OptionalSecurity: []string{oa.SchemeOpen311}, Params: jurisdiction, Answers: a})
 	}
 	media := oa.Op{Method: "GET", Route: "/open311/v2/media/:feedback/:image", ID: "getOpen311Media", Tag: "Open311",
-		Summary: "a request's photo (media_url)", Answers: append(append([]oa.Answer{}, resized...), open311Errors(oa.JSON)...)}
+		Summary: "a request's photo (media_url)", Answers: append(append([]oa.Answer{}, resized...), open311Errors(oa.XML)...)}
 	return append(ops, media)
 }
 

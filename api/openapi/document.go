@@ -101,7 +101,7 @@ const (
 	HAL      = "application/hal+json"
 	VndError = "application/vnd.error+json"
 	JSON     = "application/json"
-	XML      = "application/xml"
+	XML      = "text/xml"
 )
 
 // Security requirements, by scheme name.
