@@ -119,8 +119,9 @@ func open311Ops(method, route, id, summary string, ps []oa.Parameter, body bool,
 	for _, f := range []struct{ ext, media string }{{".json", oa.JSON}, {".xml", oa.XML}} {
 		op := oa.Op{Method: method, Route: route + f.ext, ID: id + map[string]string{".json": "Json", ".xml": "Xml"}[f.ext],
 			Tag: "Open311", Summary: summary, OptionalSecurity: []string{oa.SchemeOpen311}, Params: ps}
-		if body {
+		if body { // posting needs a key; reading does not
 			op.FormBody = open311FormBody()
+			op.Security, op.OptionalSecurity = []string{oa.SchemeOpen311}, nil
 		}
 		op.Answers = open311Answers(status, f.media, v)
 		out = append(out, op)
