@@ -118,10 +118,8 @@ func (s *Server) Handler() http.Handler {
 	s.securityRoutes(sec)
 	s.downloadRoutes(r)
 	s.healthRoutes(r)
+	s.openAPIRoutes(r)
 	s.docsRoutes(r)
-	for _, add := range extraPublicRoutes {
-		add(s, r)
-	}
 	// Open311 clients authenticate with their API key, not with the Keyclic headers.
 	s.open311Routes(r)
 

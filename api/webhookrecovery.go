@@ -19,6 +19,13 @@ type recoverData struct {
 	Since *string `json:"since"`
 }
 
+// webhookRecovery answers a recovery: it has started, from that time.
+type webhookRecovery struct {
+	Type  string    `json:"type"`
+	Since hal.Time  `json:"since"`
+	Links hal.Links `json:"_links"`
+}
+
 // recoverWebhook sends again every delivery of the webhook made since the time given that did
 // not succeed, the way a consumer back from an outage asks for it. The work runs as a workflow
 // (webhook-recovery/<webhook id>, a page of deliveries per run), so the answer comes at once
@@ -58,9 +65,9 @@ func (s *Server) recoverWebhook(c *gin.Context) error {
 		return err
 	}
 	id := w.ID.String()
-	writeHAL(c, http.StatusAccepted, gin.H{
-		"type": "WebhookRecovery", "since": hal.Time(since),
-		"_links": hal.Links{
+	writeHAL(c, http.StatusAccepted, webhookRecovery{
+		Type: "WebhookRecovery", Since: hal.Time(since),
+		Links: hal.Links{
 			"webhook":    hal.NewLink("/webhooks/"+id, "webhook", id),
 			"deliveries": hal.NewLink("/webhooks/"+id+"/deliveries", "webhook", id),
 		},

@@ -53,6 +53,7 @@ func TestExportEmailLinksALargeArchive(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
+		observe(t, http.MethodGet, p, resp, b)
 		return resp.StatusCode, b
 	}
 	status, body := get(path)

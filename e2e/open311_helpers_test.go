@@ -134,6 +134,7 @@ func (o *o311) do(method, path, contentType string, body io.Reader) *o311Answer 
 	if err != nil {
 		o.t.Fatal(err)
 	}
+	observe(o.t, method, path, resp, b)
 	return &o311Answer{t: o.t, req: method + " " + path, format: string(open311.FormatOfPath(strings.SplitN(path, "?", 2)[0])),
 		Status: resp.StatusCode, Header: resp.Header, Body: b}
 }

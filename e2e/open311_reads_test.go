@@ -56,6 +56,7 @@ func TestOpen311Privacy(t *testing.T) {
 	}
 	png, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	observe(t, http.MethodGet, u.Path, resp, png)
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" || !strings.HasPrefix(string(png), "\x89PNG") {
 		t.Fatalf("media %s: %d %s", u.Path, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}

@@ -4,12 +4,15 @@
 //
 //	go run ./cmd/benchwebhooks -n 1000 -webhooks 2 -concurrency 8           # as fast as it goes: throughput
 //	go run ./cmd/benchwebhooks -n 400 -webhooks 2 -concurrency 4 -rate 5    # a steady load: delays
+//	go run ./cmd/benchwebhooks -n 1000 -webhooks 1 -recover                 # a consumer back from an outage
 //
 // It subscribes webhooks (reportStateChanged) to a local consumer that answers 200 at once,
 // drives n report state changes through HTTP (accept, hold, progress, close on n/4 reports, from
 // concurrent clients), and reports deliveries per second and the delay from each state change
 // (the HTTP response of the transition) to the consumer's receipt of its delivery, p50 and p99.
-// It prints a Markdown table.
+// It prints a Markdown table. With -recover, the consumer is down (503) while the changes are
+// made, until every delivery has failed; it then comes back and asks for them all again
+// (POST /webhooks/{id}/recover), and the table shows how fast they arrive.
 package main
 
 import (
@@ -27,6 +30,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -42,6 +46,7 @@ func main() {
 	concurrency := flag.Int("concurrency", 8, "concurrent API clients")
 	rate := flag.Float64("rate", 0, "state changes per second offered, all clients together (0: as fast as the clients go)")
 	timeout := flag.Duration("timeout", 5*time.Minute, "give up waiting for deliveries after this")
+	recovery := flag.Bool("recover", false, "the consumer is down until every delivery has failed, then recovers them all")
 	flag.Parse()
 	if *n < 4 || *hooks < 1 || *concurrency < 1 {
 		log.Fatal("want -n >= 4, -webhooks >= 1, -concurrency >= 1")
@@ -65,6 +70,7 @@ func main() {
 		fail("consumer: %v", err)
 	}
 	defer c.close()
+	c.down.Store(*recovery)
 
 	api := benchkit.NewClient(stack.HTTP.URL)
 	admin, _, err := api.User()
@@ -97,10 +103,14 @@ func main() {
 			fail("citizen: %v", err)
 		}
 	}
-	ids := make([]string, reports)
+	made := reports
+	if *recovery {
+		made *= 2 // the second half: the same changes with the consumer up, the reference
+	}
+	ids := make([]string, made)
 	var g errgroup.Group
 	g.SetLimit(*concurrency)
-	for i := range reports {
+	for i := range made {
 		g.Go(func() error {
 			var f struct{ ID string }
 			p := corner.Offset(rand.Float64()*size, rand.Float64()*size)
@@ -116,12 +126,6 @@ func main() {
 
 	// Measured: the state changes, each report's one after the other, from concurrent clients.
 	log.Printf("making %d state changes, %d deliveries expected…", reports*4, reports*4**hooks)
-	type change struct {
-		report, state  string
-		sent, answered time.Time
-	}
-	steps := []struct{ transition, state string }{{"accept", "ACCEPTED"}, {"hold", "ON_HOLD"}, {"progress", "IN_PROGRESS"}, {"close", "CLOSED"}}
-	changes := make([][]change, *concurrency)
 	pace := func() {}
 	if *rate > 0 {
 		tick := time.NewTicker(time.Duration(float64(time.Second) / *rate))
@@ -129,35 +133,22 @@ func main() {
 		pace = func() { <-tick.C }
 	}
 	start := time.Now()
-	g = errgroup.Group{}
-	for w := range *concurrency {
-		g.Go(func() error {
-			for i := w; i < reports; i += *concurrency {
-				for _, s := range steps {
-					pace()
-					t0 := time.Now()
-					var r struct{ State string }
-					if err := admin.Do(http.MethodPost, "/reports/"+ids[i]+"/workflow/transition", map[string]string{"transition": s.transition}, http.StatusOK, &r); err != nil {
-						return err
-					}
-					if r.State != s.state {
-						return fmt.Errorf("report %s: %s answered %s, want %s", ids[i], s.transition, r.State, s.state)
-					}
-					changes[w] = append(changes[w], change{report: ids[i], state: s.state, sent: t0, answered: time.Now()})
-				}
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	all, err := makeChanges(admin, ids[:reports], *concurrency, pace)
+	if err != nil {
 		fail("transitions: %v", err)
 	}
 	changesDone := time.Since(start)
-	var all []change
-	for _, cs := range changes {
-		all = append(all, cs...)
-	}
 	want := len(all) * *hooks
+	if *recovery {
+		reference := func() (time.Time, error) {
+			_, err := makeChanges(admin, ids[reports:], *concurrency, pace)
+			return time.Now(), err
+		}
+		if err := measureRecovery(ctx, stack, admin, c, start, want, *timeout, reference); err != nil {
+			fail("recovery: %v", err)
+		}
+		return
+	}
 	deadline := time.Now().Add(*timeout)
 	for c.count() < want && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
@@ -209,6 +200,45 @@ func main() {
 	}
 }
 
+// change is one state change of a report, and when its transition was sent and answered.
+type change struct {
+	report, state  string
+	sent, answered time.Time
+}
+
+// makeChanges accepts, holds, progresses and closes each report, each report's changes one after
+// the other, from concurrent clients.
+func makeChanges(admin *benchkit.Client, ids []string, concurrency int, pace func()) ([]change, error) {
+	steps := []struct{ transition, state string }{{"accept", "ACCEPTED"}, {"hold", "ON_HOLD"}, {"progress", "IN_PROGRESS"}, {"close", "CLOSED"}}
+	changes := make([][]change, concurrency)
+	var g errgroup.Group
+	for w := range concurrency {
+		g.Go(func() error {
+			for i := w; i < len(ids); i += concurrency {
+				for _, s := range steps {
+					pace()
+					t0 := time.Now()
+					var r struct{ State string }
+					if err := admin.Do(http.MethodPost, "/reports/"+ids[i]+"/workflow/transition", map[string]string{"transition": s.transition}, http.StatusOK, &r); err != nil {
+						return err
+					}
+					if r.State != s.state {
+						return fmt.Errorf("report %s: %s answered %s, want %s", ids[i], s.transition, r.State, s.state)
+					}
+					changes[w] = append(changes[w], change{report: ids[i], state: s.state, sent: t0, answered: time.Now()})
+				}
+			}
+			return nil
+		})
+	}
+	err := g.Wait()
+	var all []change
+	for _, cs := range changes {
+		all = append(all, cs...)
+	}
+	return all, err
+}
+
 func pct(ds []time.Duration, p int) time.Duration {
 	if len(ds) == 0 {
 		return 0
@@ -225,6 +255,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d.Micros
 type consumer struct {
 	srv  *http.Server
 	addr string
+	down atomic.Bool // answers 503 to everything, records nothing
 	mu   sync.Mutex
 	n    int
 	at   map[key][]time.Time
@@ -248,6 +279,11 @@ func (c *consumer) close()                 { _ = c.srv.Close() }
 
 func (c *consumer) handle(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
+	if c.down.Load() {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
 	var body struct {
 		Event   string
 		Payload struct{ ID, State string }
