@@ -86,3 +86,26 @@ func TestWebhookSecretRotationWithoutAFailedCheck(t *testing.T) {
 		t.Fatalf("after the overlap: signature %q must check with the newest secret only", last.Signature())
 	}
 }
+
+// A delivery already being retried when the secret rotates: its attempt before the rotation is
+// signed with the old secret, its next attempt with both.
+func TestWebhookRetryAcrossARotationChecksWithEitherSecret(t *testing.T) {
+	desk := stack.NewDesk(t, "Webhooks rotation en cours")
+	consumer := testkit.NewConsumer(t)
+	// The first attempt is refused with a Retry-After: the retry comes after the rotation.
+	consumer.Script(testkit.Answer{Status: http.StatusServiceUnavailable, Header: http.Header{"Retry-After": {"3"}}})
+	h := newHook(t, desk.Admin, desk.Org, "reportCreated", consumer.URL("/hooks"))
+	desk.NewReport()
+	first := consumer.WaitReceipts(t, "/hooks", 1)[0]
+	fresh := rotate(t, desk.Admin, h.id, h.secret)
+	retry := consumer.WaitDelivered(t, "/hooks", 1)[0]
+	if retry.ID() != first.ID() {
+		t.Fatalf("the retry came as %s, want %s", retry.ID(), first.ID())
+	}
+	if !verifies(t, h.secret, first) || verifies(t, fresh, first) {
+		t.Fatalf("before the rotation: signature %q", first.Signature())
+	}
+	if !verifies(t, h.secret, retry) || !verifies(t, fresh, retry) {
+		t.Fatalf("the retry after the rotation: signature %q does not check with both secrets", retry.Signature())
+	}
+}
