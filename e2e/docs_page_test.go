@@ -50,6 +50,8 @@ func TestDocsPageListsOperationsAndTriesThemAgainstTheServer(t *testing.T) {
 	liveResponse := healthz + `//table[contains(@class,"live-responses-table")]/tbody/tr[contains(concat(" ",normalize-space(@class)," ")," response ")]`
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(origin+"/docs"),
+		// Tags start folded: unfold the one holding the health checks.
+		chromedp.Click(chromedp.Search(`//h3[contains(@class,"opblock-tag")][@data-tag="Health"]`)),
 		chromedp.WaitVisible(chromedp.Search(healthz)),
 		chromedp.WaitVisible(chromedp.Search(readyz)),
 		chromedp.Click(chromedp.Search(healthz+`//button[contains(@class,"opblock-summary-control")]`)),

@@ -9,4 +9,8 @@ window.ui = SwaggerUIBundle({
   validatorUrl: null,
   presets: [SwaggerUIBundle.presets.apis],
   layout: "BaseLayout",
+  // Tags start folded, with a filter box: with every one of the ~120 operations unfolded at once,
+  // Swagger UI stops rendering part-way through the list.
+  docExpansion: "none",
+  filter: true,
 });
