@@ -18,7 +18,9 @@ func jittered(wait time.Duration, percent int, delivery uuid.UUID, attempt int) 
 	}
 	h := fnv.New64a()
 	h.Write(delivery[:])
-	_ = binary.Write(h, binary.BigEndian, int64(attempt))
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(attempt))
+	h.Write(n[:])
 	// Integers only: a float expression may round differently on another architecture.
 	span := int64(wait) * int64(percent) / 100
 	return wait + time.Duration(int64(h.Sum64()%uint64(2*span+1))-span)
