@@ -76,6 +76,19 @@ func TestRecordWorkflowHistories(t *testing.T) {
 	export := exporter.Post("/organizations/"+desk.Org+"/reports/exports", nil).Expect(http.StatusAccepted).Str("id")
 	exporter.WaitExport(desk.Org, export, "EXPIRED")
 
+	// A delivery that failed its whole schedule, recovered once its consumer is back.
+	refusing := testkit.NewConsumer(t)
+	refusing.Always(testkit.Answer{Status: http.StatusServiceUnavailable})
+	lost := stack.NewDesk(t, "Histories recovery")
+	lostHook, _ := lost.Admin.CreateWebhook(lost.Org, "reportCreated", refusing.URL("/lost"))
+	since := time.Now().UTC()
+	lost.NewReport()
+	failedDelivery := onlyDelivery(t, lost.Admin, lostHook)
+	lost.Admin.WaitDeliveryState(lostHook, failedDelivery, "FAILED")
+	refusing.Always(testkit.Answer{})
+	lost.Admin.Post("/webhooks/"+lostHook+"/recover", map[string]string{"since": since.Format(time.RFC3339Nano)}).Expect(http.StatusAccepted)
+	lost.Admin.WaitDeliveryState(lostHook, failedDelivery, "DELIVERED")
+
 	dir := filepath.Join("..", "workflows", "testdata", "histories")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -89,6 +102,7 @@ func TestRecordWorkflowHistories(t *testing.T) {
 		"operation":        "operation/" + op,
 		"export":           "export/" + export,
 		"review-request":   "review-request/" + request,
+		"webhook-recovery": "webhook-recovery/" + lostHook,
 	} {
 		record(t, filepath.Join(dir, name+".json"), id)
 	}
