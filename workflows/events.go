@@ -4,7 +4,6 @@ import (
 	"errors"
 	"time"
 
-	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -143,12 +142,7 @@ func prepare(ctx workflow.Context, ev activities.EventInput) (activities.Prepare
 func startDeliveries(ctx workflow.Context, ev activities.EventInput, prep activities.PreparedEvent) error {
 	futures := make([]workflow.ChildWorkflowFuture, len(prep.Deliveries))
 	for i, id := range prep.Deliveries {
-		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:            WebhookDeliveryWorkflowID(id),
-			ParentClosePolicy:     enums.PARENT_CLOSE_POLICY_ABANDON,
-			WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-			StaticSummary:         ev.Event + " to webhook " + prep.WebhookIDs[i].String(),
-		})
+		cctx := asDeliveryChild(ctx, id, ev.Event+" to webhook "+prep.WebhookIDs[i].String())
 		futures[i] = workflow.ExecuteChildWorkflow(cctx, WebhookDeliveryWorkflowName, DeliveryInput{
 			DeliveryID: id, WebhookID: prep.WebhookIDs[i], Schedule: prep.Schedule, RetryAfterCap: prep.RetryAfterCap, FirstAttempt: 1,
 			Jitter: prep.Jitter,

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -27,6 +28,17 @@ type DeliveryInput struct {
 type DeliveryResult struct {
 	State    string
 	Attempts int
+}
+
+// asDeliveryChild starts a delivery's workflow (webhook-delivery/<id>) as a child that outlives
+// its parent, or as a new run when an earlier one has ended.
+func asDeliveryChild(ctx workflow.Context, delivery uuid.UUID, summary string) workflow.Context {
+	return workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            WebhookDeliveryWorkflowID(delivery),
+		ParentClosePolicy:     enums.PARENT_CLOSE_POLICY_ABANDON,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		StaticSummary:         summary,
+	})
 }
 
 // changeRedeliverAfterLastAttempt versions the attempt a redelivery asked for during the last

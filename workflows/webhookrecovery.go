@@ -4,7 +4,6 @@ import (
 	"errors"
 
 	"github.com/google/uuid"
-	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -67,12 +66,7 @@ func WebhookRecoveryWorkflow(ctx workflow.Context, in RecoveryInput) (RecoveryRe
 
 // startRecovered starts a new run of a delivery's workflow.
 func startRecovered(ctx workflow.Context, in RecoveryInput, d domain.RecoverableDelivery) workflow.ChildWorkflowFuture {
-	ctx = workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:            WebhookDeliveryWorkflowID(d.ID),
-		ParentClosePolicy:     enums.PARENT_CLOSE_POLICY_ABANDON,
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		StaticSummary:         "recovery of " + d.Event + " to webhook " + in.WebhookID.String(),
-	})
+	ctx = asDeliveryChild(ctx, d.ID, "recovery of "+d.Event+" to webhook "+in.WebhookID.String())
 	return workflow.ExecuteChildWorkflow(ctx, WebhookDeliveryWorkflowName, DeliveryInput{
 		DeliveryID: d.ID, WebhookID: in.WebhookID, Schedule: in.Schedule, RetryAfterCap: in.RetryAfterCap,
 		FirstAttempt: d.Attempts + 1, Jitter: in.Jitter,
