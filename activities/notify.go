@@ -189,6 +189,8 @@ func (a *Activities) compose(ctx context.Context, n domain.Notice) (notification
 	case domain.ActionReportAccepted, domain.ActionReportClosed, domain.ActionReportRefused:
 		nt.args = []any{excerpt(f.Description), org.Name}
 		nt.recipients, err = a.Store.FeedbackFollowers(ctx, f.ID)
+	case domain.ActionReportOverdue:
+		return a.composeOverdue(ctx, n, nt, r, f)
 	case domain.ActionReportDelegated:
 		// This delegation's receiver, not the organization treating the report when the notice
 		// is sent: the report may have been handed on again by then.

@@ -17,6 +17,10 @@ const (
 	ActionOperationRemind    = "operationRemind"
 	ActionOperationCommented = "operationCommented"
 	ActionFeedbackToReview   = "feedbackToReview"
+	// ActionReportOverdue is a missed service-level deadline: the escalation, told to the
+	// admins of the organization whose deadline it was. Notice.Text names the deadline
+	// (BreachAccept or BreachClose).
+	ActionReportOverdue = "reportOverdue"
 )
 
 // Notice is one occurrence of an action to notify: who acted, on what. Recipients are worked

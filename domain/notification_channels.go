@@ -28,6 +28,8 @@ var notificationChannels = map[string]Channels{
 	ActionOperationRemind:         {Push: true, Wall: true},
 	ActionOperationCommented:      {Push: true, Wall: true},
 	ActionFeedbackToReview:        {Push: true, Wall: true},
+	// Not a row of the documentation's table: a service-level breach reaches admins every way.
+	ActionReportOverdue: {Push: true, Wall: true, Mail: true},
 }
 
 // ChannelsOf returns the channels the notification table gives an action, and whether it has a row.

@@ -21,10 +21,13 @@ const (
 	EventOperationCreated      = "operationCreated"
 	EventOperationStateChanged = "operationStateChanged"
 	EventOperationRemoved      = "operationRemoved"
+	// EventReportOverdue: the report missed a service-level deadline (once per deadline and
+	// organization); its payload is the report, its _embedded.serviceLevel saying which.
+	EventReportOverdue = "reportOverdue"
 )
 
 // WebhookEvents lists every event a webhook may subscribe to.
-var WebhookEvents = []string{EventReportCreated, EventReportStateChanged, EventOperationCreated, EventOperationStateChanged, EventOperationRemoved}
+var WebhookEvents = []string{EventReportCreated, EventReportStateChanged, EventOperationCreated, EventOperationStateChanged, EventOperationRemoved, EventReportOverdue}
 
 // ValidWebhookEvent reports whether e is one of the events.
 func ValidWebhookEvent(e string) bool { return slices.Contains(WebhookEvents, e) }

@@ -21,6 +21,7 @@ func TestChangeWaitsForTheEventBeforeItToRender(t *testing.T) {
 	s.SetLogger(quietLogger())
 	e := s.NewTestWorkflowEnvironment()
 	e.RegisterWorkflowWithOptions(ReportWorkflow, workflow.RegisterOptions{Name: ReportWorkflowName})
+	withoutServiceLevels(e)
 	e.RegisterActivity(act)
 	stored := make(chan domain.State, 1) // what the database holds
 	stored <- domain.ReportNew

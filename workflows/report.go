@@ -26,6 +26,11 @@ type ReportInput struct {
 	Operations     []OperationStatus
 	Settings       OperationSettings
 	Continued      bool // a continue-as-new: the report was already announced
+	// The service-level clocks, the breaches announced and the overdue mark, carried over a
+	// continue-as-new (see reportclock.go).
+	Clock    *domain.ServiceClock `json:",omitempty"`
+	Breaches []string             `json:",omitempty"`
+	Overdue  bool                 `json:",omitempty"`
 }
 
 // OperationSettings are the reminder delays operations of this report use.
@@ -106,9 +111,14 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) error {
 			return err
 		}
 	}
+	// After the handlers: an update sent with the start must find them. The clock holds the lock
+	// while it starts, so a transition in the same task waits for it.
+	if err := r.startClock(ctx); err != nil {
+		return err
+	}
 	for !domain.ReportFinal(r.state) {
 		err := workflow.Await(ctx, func() bool {
-			return domain.ReportFinal(r.state) || r.opCh.Len() > 0 || r.withdrawCh.Len() > 0 ||
+			return domain.ReportFinal(r.state) || r.opCh.Len() > 0 || r.withdrawCh.Len() > 0 || r.sl.due ||
 				(workflow.GetInfo(ctx).GetContinueAsNewSuggested() && r.quiet(ctx))
 		})
 		if err != nil {
@@ -117,9 +127,15 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) error {
 		if err := r.drain(ctx); err != nil {
 			return err
 		}
+		if r.sl.due {
+			if err := r.announceBreaches(ctx); err != nil {
+				return err
+			}
+		}
 		if !domain.ReportFinal(r.state) && workflow.GetInfo(ctx).GetContinueAsNewSuggested() && r.quiet(ctx) {
 			next := r.in
 			next.State, next.Chain, next.Operations, next.Continued = r.state, r.chain, r.ops, true
+			next.Clock, next.Breaches, next.Overdue = r.sl.clock, r.sl.breaches, r.sl.overdue
 			return workflow.NewContinueAsNewError(ctx, ReportWorkflowName, next)
 		}
 	}
@@ -199,6 +215,7 @@ type report struct {
 	withdrawCh workflow.ReceiveChannel
 	endedBy    *uuid.UUID // who refused the report
 	closedBy   *uuid.UUID // who closed it
+	sl         reportClock
 }
 
 // drain applies the signals received so far; handlers call it first so that an operation
@@ -218,6 +235,9 @@ func (r *report) drain(ctx workflow.Context) error {
 			r.state = domain.ReportWithdrawn
 			workflow.GetLogger(ctx).Info("report withdrawn: another organization accepted the feedback", "accepted_report", w.AcceptedReportID)
 			if err := workflow.UpsertTypedSearchAttributes(ctx, SAState.ValueSet(string(r.state))); err != nil {
+				return err
+			}
+			if err := r.setOverdue(ctx, false); err != nil {
 				return err
 			}
 			r.announce(domain.EventReportStateChanged, "withdrawn")
@@ -321,7 +341,11 @@ func (r *report) transition(ctx workflow.Context, req ReportTransitionRequest) (
 	} else if err := workflow.ExecuteLocalActivity(ctx, act.SetReportState, activities.SetReportStateInput{ReportID: r.in.ReportID, From: r.state, Checkpoint: cp}).Get(ctx, nil); err != nil {
 		return ReportState{}, err
 	}
+	from := r.state
 	r.state = to
+	if err := r.moveClock(ctx, from, to); err != nil {
+		return ReportState{}, err
+	}
 	actor := req.ActorID
 	switch to {
 	case domain.ReportRefused:
@@ -385,6 +409,9 @@ func (r *report) delegate(ctx workflow.Context, req DelegateRequest) (ReportStat
 		orgs[i] = o.String()
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, SAOrganizations.ValueSet(orgs)); err != nil {
+		return ReportState{}, err
+	}
+	if err := r.restartClock(ctx, req.OrganizationID); err != nil {
 		return ReportState{}, err
 	}
 	// The receiver is named now: by the time the notice goes out, the report may have moved on.

@@ -11,6 +11,9 @@ var (
 	SAState         = temporal.NewSearchAttributeKeyKeyword("KeyclicState")
 	SAFeedback      = temporal.NewSearchAttributeKeyKeyword("KeyclicFeedback")
 	SAReport        = temporal.NewSearchAttributeKeyKeyword("KeyclicReport")
+	// SAOverdue marks a report that missed a service-level deadline and is not past it yet
+	// (KeyclicOverdue = true).
+	SAOverdue = temporal.NewSearchAttributeKeyBool("KeyclicOverdue")
 )
 
 // SearchAttributeDefinitions lists them as the dev server's --search-attribute flags expect.
@@ -21,5 +24,6 @@ func SearchAttributeDefinitions() []string {
 		"KeyclicState=Keyword",
 		"KeyclicFeedback=Keyword",
 		"KeyclicReport=Keyword",
+		"KeyclicOverdue=Bool",
 	}
 }

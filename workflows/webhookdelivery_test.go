@@ -253,6 +253,7 @@ func TestEventPublishedAfterALongDatabaseOutage(t *testing.T) {
 	s.SetLogger(quietLogger())
 	e := s.NewTestWorkflowEnvironment()
 	e.RegisterWorkflowWithOptions(ReportWorkflow, workflow.RegisterOptions{Name: ReportWorkflowName})
+	withoutServiceLevels(e)
 	e.RegisterWorkflowWithOptions(WebhookDeliveryWorkflow, workflow.RegisterOptions{Name: WebhookDeliveryWorkflowName})
 	e.RegisterActivity(act)
 	e.OnActivity(act.SetReportState, mock.Anything, mock.Anything).Return(nil)
@@ -330,6 +331,7 @@ func TestEventRenderedAtItsChange(t *testing.T) {
 	s.SetLogger(quietLogger())
 	e := s.NewTestWorkflowEnvironment()
 	e.RegisterWorkflowWithOptions(ReportWorkflow, workflow.RegisterOptions{Name: ReportWorkflowName})
+	withoutServiceLevels(e)
 	e.RegisterWorkflowWithOptions(ReviewRequestWorkflow, workflow.RegisterOptions{Name: ReviewRequestWorkflowName})
 	e.RegisterActivity(act)
 	// The closed report's review request is not under test here.

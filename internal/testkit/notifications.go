@@ -320,6 +320,8 @@ var NotificationTable = map[string]Row{
 	domain.ActionOperationRemind:    {Push: true, Wall: true},
 	domain.ActionOperationCommented: {Push: true, Wall: true},
 	domain.ActionFeedbackToReview:   {Push: true, Wall: true},
+	// Beyond the documentation's table: a missed service-level deadline reaches admins every way.
+	domain.ActionReportOverdue: {Push: true, Wall: true, Mail: true},
 }
 
 // ReachFor is what one notification of action brings the person of c: the channels of the

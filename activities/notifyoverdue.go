@@ -1,0 +1,37 @@
+package activities
+
+import (
+	"context"
+	"time"
+
+	"github.com/keyclic/keyclic/domain"
+)
+
+// composeOverdue tells the admins of the organization whose deadline the report missed (named by
+// the notice: the report may have been handed on since) which deadline it was, and when it fell.
+func (a *Activities) composeOverdue(ctx context.Context, n domain.Notice, nt notification, r domain.Report, f domain.Feedback) (notification, error) {
+	orgID := r.Treating()
+	if n.OrganizationID != nil {
+		orgID = *n.OrganizationID
+	}
+	org, err := a.Store.OrganizationByID(ctx, orgID)
+	if err != nil {
+		return nt, err
+	}
+	clock, err := a.Store.ReportClock(ctx, r.ID)
+	if err != nil {
+		return nt, err
+	}
+	nt.message, nt.subject = domain.MsgNotifyReportOverdueAccept, domain.MsgNotifyReportOverdueSubject
+	due := clock.AcceptBy
+	if n.Text == domain.BreachClose {
+		nt.message, due = domain.MsgNotifyReportOverdueClose, clock.CloseBy
+	}
+	when := ""
+	if due != nil {
+		when = due.UTC().Format(time.RFC3339)
+	}
+	nt.args = []any{excerpt(f.Description), org.Name, when}
+	nt.recipients, err = a.Store.AdminsOf(ctx, org.ID)
+	return nt, err
+}

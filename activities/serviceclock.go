@@ -1,0 +1,67 @@
+package activities
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/keyclic/keyclic/domain"
+)
+
+// Service-level clock activities run as local activities of the report workflow: the working-time
+// arithmetic reads time zones, so it runs here and its result is recorded in the history, where a
+// replay reads it back instead of computing it again with another release's zone data.
+
+// StartServiceClockInput starts the clocks of a report that reached an organization at At.
+type StartServiceClockInput struct {
+	ReportID       uuid.UUID
+	OrganizationID uuid.UUID
+	State          domain.State
+	At             time.Time
+}
+
+// StartServiceClock snapshots the organization's terms for the report's category and starts the
+// clocks on them; nil when the organization promises nothing. Either is written on the report.
+func (a *Activities) StartServiceClock(ctx context.Context, in StartServiceClockInput) (*domain.ServiceClock, error) {
+	r, err := a.Store.ReportByID(ctx, in.ReportID)
+	if err != nil {
+		return nil, err
+	}
+	levels, found, err := a.Store.ServiceLevelsOf(ctx, in.OrganizationID)
+	if err != nil {
+		return nil, err
+	}
+	var clock *domain.ServiceClock
+	if terms, ok := levels.TermsFor(r.CategoryID); found && ok {
+		c := domain.StartServiceClock(terms, in.State, in.At)
+		clock = &c
+	}
+	return clock, a.Store.SetReportClock(ctx, in.ReportID, clock)
+}
+
+// MoveServiceClockInput is a report's move from one state to another at At.
+type MoveServiceClockInput struct {
+	ReportID uuid.UUID
+	Clock    domain.ServiceClock
+	From, To domain.State
+	At       time.Time
+}
+
+// MoveServiceClock moves the clocks for the report's change of state and writes them.
+func (a *Activities) MoveServiceClock(ctx context.Context, in MoveServiceClockInput) (domain.ServiceClock, error) {
+	c := in.Clock.On(in.From, in.To, in.At)
+	return c, a.Store.SetReportClock(ctx, in.ReportID, &c)
+}
+
+// MarkReportOverdueInput is a deadline a report missed, found at At.
+type MarkReportOverdueInput struct {
+	ReportID uuid.UUID
+	Kind     string // domain.BreachAccept or domain.BreachClose
+	At       time.Time
+}
+
+// MarkReportOverdue records the breach on the report (its first time kept).
+func (a *Activities) MarkReportOverdue(ctx context.Context, in MarkReportOverdueInput) error {
+	return a.Store.MarkReportBreached(ctx, in.ReportID, in.Kind, in.At)
+}
