@@ -22,10 +22,9 @@ func (a *Activities) composeOverdue(ctx context.Context, n domain.Notice, nt not
 	if err != nil {
 		return nt, err
 	}
-	nt.message, nt.subject = domain.MsgNotifyReportOverdueAccept, domain.MsgNotifyReportOverdueSubject
 	due := clock.AcceptBy
 	if n.Text == domain.BreachClose {
-		nt.message, due = domain.MsgNotifyReportOverdueClose, clock.CloseBy
+		due = clock.CloseBy
 	}
 	when := ""
 	if due != nil {

@@ -130,8 +130,7 @@ const (
 	MsgNotifyReportRefusedSubject      = "notify.reportRefused.subject"
 	MsgNotifyReportDelegated           = "notify.reportDelegated"
 	MsgNotifyReportDelegatedSubject    = "notify.reportDelegated.subject"
-	MsgNotifyReportOverdueAccept       = "notify.reportOverdue.accept"
-	MsgNotifyReportOverdueClose        = "notify.reportOverdue.close"
+	MsgNotifyReportOverdue             = "notify.reportOverdue"
 	MsgNotifyReportOverdueSubject      = "notify.reportOverdue.subject"
 	MsgNotifyDocumentAdded             = "notify.documentAdded"
 	MsgNotifyDocumentAddedSubject      = "notify.documentAdded.subject"
@@ -309,8 +308,7 @@ var catalog = map[string]text{
 	MsgNotifyReportRefusedSubject:      {"Votre signalement a été refusé", "Your feedback was refused"},
 	MsgNotifyReportDelegated:           {"%v a délégué le signalement « %v » à %v.", "%v delegated the report \"%v\" to %v."},
 	MsgNotifyReportDelegatedSubject:    {"Un signalement vous a été délégué", "A report was delegated to you"},
-	MsgNotifyReportOverdueAccept:       {"Le signalement « %v » n'a pas été accepté par %v dans le délai promis (%v).", "The report \"%v\" was not accepted by %v within the promised time (due %v)."},
-	MsgNotifyReportOverdueClose:        {"Le signalement « %v » n'a pas été clôturé par %v dans le délai promis (%v).", "The report \"%v\" was not closed by %v within the promised time (due %v)."},
+	MsgNotifyReportOverdue:             {"Le signalement « %v » a dépassé le délai promis par %v (échéance %v).", "The report \"%v\" is past the time %v promised for it (due %v)."},
 	MsgNotifyReportOverdueSubject:      {"Un signalement a dépassé son délai", "A report is overdue"},
 	MsgNotifyDocumentAdded:             {"%v a ajouté un document au signalement « %v ».", "%v added a document to the report \"%v\"."},
 	MsgNotifyDocumentAddedSubject:      {"Nouveau document sur un signalement", "New document on a report"},

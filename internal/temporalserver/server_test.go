@@ -2,6 +2,7 @@ package temporalserver
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 )
 
@@ -47,7 +50,7 @@ func TestServerKeepsItsStateAcrossARestart(t *testing.T) {
 	if err := srv.Restart(ctx); err != nil {
 		t.Fatal(err)
 	}
-	d, err := c.DescribeWorkflowExecution(ctx, "kept", run.GetRunID())
+	d, err := describeOnceShardsAreOwned(ctx, c, "kept", run.GetRunID())
 	if err != nil {
 		t.Fatalf("the workflow started before the restart: %v", err)
 	}
@@ -75,8 +78,28 @@ func TestServerKeepsItsStateAcrossARestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c2.Close()
-	if _, err := c2.DescribeWorkflowExecution(ctx, "kept", ""); err != nil {
+	if _, err := describeOnceShardsAreOwned(ctx, c2, "kept", ""); err != nil {
 		t.Fatalf("after a second start: %v", err)
+	}
+}
+
+// describeOnceShardsAreOwned describes a workflow, asking again while the history service is still
+// taking over its shards: the process that held them before is gone, and on a loaded machine the
+// new one can take longer than one call's timeout to own them.
+func describeOnceShardsAreOwned(ctx context.Context, c client.Client, id, runID string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+	give := time.Now().Add(2 * time.Minute)
+	for {
+		cctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		d, err := c.DescribeWorkflowExecution(cctx, id, runID)
+		cancel()
+		if err == nil || time.Now().After(give) {
+			return d, err
+		}
+		var notFound *serviceerror.NotFound
+		if errors.As(err, &notFound) {
+			return d, err
+		}
+		time.Sleep(time.Second)
 	}
 }
 
