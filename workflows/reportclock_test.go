@@ -32,7 +32,7 @@ func within(d time.Duration) *domain.Duration { v := domain.Duration(d); return 
 
 // breach is a missed deadline as the report's activities saw it announced.
 type breach struct {
-	kind, event string
+	kind string
 	org         uuid.UUID
 	at          time.Time
 }
