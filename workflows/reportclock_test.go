@@ -33,8 +33,8 @@ func within(d time.Duration) *domain.Duration { v := domain.Duration(d); return 
 // breach is a missed deadline as the report's activities saw it announced.
 type breach struct {
 	kind string
-	org         uuid.UUID
-	at          time.Time
+	org  uuid.UUID
+	at   time.Time
 }
 
 // clockEnv runs a report whose organizations promise the terms given, recording what the
