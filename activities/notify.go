@@ -188,7 +188,13 @@ func (a *Activities) compose(ctx context.Context, n domain.Notice) (notification
 		nt.recipients, err = a.Store.AdminsOf(ctx, r.Treating())
 	case domain.ActionReportAccepted, domain.ActionReportClosed, domain.ActionReportRefused:
 		nt.args = []any{excerpt(f.Description), org.Name}
-		nt.recipients, err = a.Store.FeedbackFollowers(ctx, f.ID)
+		if nt.recipients, err = a.Store.FeedbackFollowers(ctx, f.ID); err != nil {
+			return nt, err
+		}
+		// The reporters and supporters of the report's duplicates follow it as their own.
+		var dup []uuid.UUID
+		dup, err = a.Store.DuplicateFollowers(ctx, r.ID)
+		nt.recipients = append(nt.recipients, dup...)
 	case domain.ActionReportOverdue:
 		return a.composeOverdue(ctx, n, nt, r, f)
 	case domain.ActionReportDelegated:

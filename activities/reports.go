@@ -19,10 +19,16 @@ type SetReportStateInput struct {
 	ReportID   uuid.UUID
 	From       domain.State
 	Checkpoint domain.Checkpoint
+	// DuplicateOf is the original of a report refused as its duplicate.
+	DuplicateOf *uuid.UUID `json:",omitempty"`
 }
 
-// SetReportState persists a transition; a report found in another state is a conflict.
+// SetReportState persists a transition; a report found in another state is a conflict. A
+// refusal as a duplicate records its original in the same transaction.
 func (a *Activities) SetReportState(ctx context.Context, in SetReportStateInput) error {
+	if in.DuplicateOf != nil && in.Checkpoint.State == domain.ReportRefused {
+		return failure.ToTemporal(a.Store.RefuseAsDuplicate(ctx, in.ReportID, *in.DuplicateOf, in.From, in.Checkpoint))
+	}
 	return failure.ToTemporal(a.Store.SetReportState(ctx, in.ReportID, in.From, in.Checkpoint.State, in.Checkpoint))
 }
 

@@ -345,6 +345,9 @@ func openAPIOperations() []oa.Op {
 			Summary: "accept, refuse, hold, progress or close a report", Body: transitionData{}, Answers: answers(ok(200, hal.Report{}))},
 		{Method: "PATCH", Route: "/reports/:report/state", ID: "patchStateByReport", Tag: "State",
 			Summary: "change a report's state", Body: transitionData{}, Answers: answers(ok(200, hal.Report{}))},
+		{Method: "POST", Route: "/reports/:report/duplicate", ID: "postDuplicateByReport", Tag: "Report",
+			Summary: "refuse a report as a duplicate of another report the organization treats", Body: duplicateData{},
+			Answers: answers(ok(200, hal.Report{}))},
 		{Method: "GET", Route: "/reports/:report/operations", ID: "cgetOperationsByReport", Tag: "Operation", Summary: "a report's operations",
 			Params: with(paging, stateFilter, opSearch), Answers: answers(page(hal.Operation{}))},
 

@@ -21,6 +21,7 @@ func (s *Server) reportRoutes(g *gin.RouterGroup) {
 	g.GET("/reports/:report/tracking", s.handle(s.getReportTracking))
 	g.POST("/reports/:report/workflow/transition", s.handle(s.transitionReport))
 	g.PATCH("/reports/:report/state", s.handle(s.transitionReport))
+	g.POST("/reports/:report/duplicate", s.handle(s.markDuplicate))
 	g.POST("/organizations/:organization/delegates", s.handle(s.delegateReport))
 }
 

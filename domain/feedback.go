@@ -68,4 +68,7 @@ type Checkpoint struct {
 	State State     `json:"state"`
 	At    time.Time `json:"at"`
 	Key   string    `json:"key,omitempty"`
+	// DuplicateOf is read from the store only (a report refused as a duplicate of this one);
+	// workflows never carry it.
+	DuplicateOf *uuid.UUID `json:"-"`
 }

@@ -116,6 +116,12 @@ const (
 	MsgFacebookUnavailable             = "facebook_unavailable"
 	MsgAcceptedElsewhere               = "accepted_elsewhere"
 	MsgReportFinal                     = "report_final"
+	MsgDuplicateOfItself               = "duplicate_of_itself"
+	MsgDuplicateOriginalUnknown        = "duplicate_original_unknown"
+	MsgDuplicateState                  = "duplicate_state"
+	MsgDuplicateOriginalEnded          = "duplicate_original_ended"
+	MsgDuplicateOriginalIsDuplicate    = "duplicate_original_is_duplicate"
+	MsgDuplicateHasDuplicates          = "duplicate_has_duplicates"
 	MsgNotifyUserRegistered            = "notify.userRegistered"
 	MsgNotifyUserRegisteredSubject     = "notify.userRegistered.subject"
 	MsgNotifyFeedbackCommented         = "notify.feedbackCommented"
@@ -326,6 +332,12 @@ var catalog = map[string]text{
 	MsgAlreadyReviewed:                 {"Cette demande d'avis a déjà reçu une réponse.", "This review request was already answered."},
 	MsgReviewRequestExpired:            {"Cette demande d'avis a expiré le %v : elle n'accepte plus de réponse.", "This review request expired on %v: it accepts no answer any more."},
 	MsgReportFinal:                     {"Ce signalement est terminé (%v) : il ne peut plus changer.", "This report is over (%v): it cannot change any more."},
+	MsgDuplicateOfItself:               {"Un signalement ne peut pas être le doublon de lui-même.", "A report cannot be a duplicate of itself."},
+	MsgDuplicateOriginalUnknown:        {"Le signalement %v n'est pas un signalement que votre organisation traite.", "The report %v is not a report your organization treats."},
+	MsgDuplicateState:                  {"Ce signalement est dans l'état %v : seul un signalement NEW ou ACCEPTED peut être marqué comme doublon.", "This report is %v: only a NEW or ACCEPTED report can be marked as a duplicate."},
+	MsgDuplicateOriginalEnded:          {"Le signalement %v est dans l'état %v : il ne peut pas être l'original d'un doublon.", "The report %v is %v: it cannot be the original of a duplicate."},
+	MsgDuplicateOriginalIsDuplicate:    {"Le signalement %v est lui-même un doublon du signalement %v : marquez celui-ci comme doublon de %v.", "The report %v is itself a duplicate of report %v: mark this one as a duplicate of %v."},
+	MsgDuplicateHasDuplicates:          {"Ce signalement a lui-même des doublons (%v) : marquez-les d'abord comme doublons de %v.", "This report has duplicates of its own (%v): mark them as duplicates of %v first."},
 	MsgOpenOperations:                  {"Des opérations ne sont pas résolues : %v.", "Some operations are not resolved: %v."},
 	MsgDelegationCycle:                 {"Cette organisation fait déjà partie de la chaîne de délégation de ce signalement.", "This organization is already in the report's delegation chain."},
 	MsgNotPartner:                      {"Cette organisation n'est pas partenaire de la vôtre.", "This organization is not a partner of yours."},

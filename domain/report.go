@@ -51,9 +51,11 @@ type Report struct {
 	IdentificationNumber string
 	// Chain lists the organizations with access, in delegation order: the receiver first, the
 	// organization treating the report now last.
-	Chain     []uuid.UUID
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Chain []uuid.UUID
+	// DuplicateOf is the original of a report refused as its duplicate.
+	DuplicateOf *uuid.UUID
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Treating is the organization that works the report now (the last delegate).

@@ -55,13 +55,17 @@ type Progression struct {
 type Checkpoint struct {
 	CreatedAt Time         `json:"createdAt"`
 	State     domain.State `json:"state"`
+	// Reason says why the state was reached, where one is recorded: "duplicate" for a report
+	// refused as a duplicate, whose original _links.duplicateOf names.
+	Reason string `json:"reason,omitempty"`
+	Links  Links  `json:"_links,omitempty"`
 }
 
 // RenderTracking builds a tracking: the state, the operations' progression and every checkpoint.
 func RenderTracking(state domain.State, resolved, total int, cps []domain.Checkpoint) Tracking {
 	t := Tracking{State: state, Progression: Progression{Resolved: resolved, Total: total}, Checkpoints: make([]Checkpoint, len(cps))}
 	for i, c := range cps {
-		t.Checkpoints[i] = Checkpoint{CreatedAt: Time(c.At), State: c.State}
+		t.Checkpoints[i] = renderCheckpoint(c)
 	}
 	if len(cps) > 1 {
 		t.Time = max(0, int64(cps[len(cps)-1].At.Sub(cps[0].At)/time.Second))

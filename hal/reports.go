@@ -61,6 +61,7 @@ func RenderReport(r domain.Report, x *store.ReportExtras) Report {
 	if r.PlaceID != nil {
 		links["place"] = NewLink("/places/"+r.PlaceID.String(), "place", r.PlaceID.String())
 	}
+	duplicateLinks(links, r, x)
 	// The last handover, one link each as the clients read them; the whole chain is embedded.
 	if n := len(r.Chain); n > 1 {
 		links["delegatedFrom"], links["delegatedTo"] = OrganizationLink(r.Chain[n-2]), OrganizationLink(r.Chain[n-1])

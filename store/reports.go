@@ -12,7 +12,7 @@ import (
 )
 
 const reportCols = `r.id, r.feedback_id, r.application_id, r.organization_id, r.place_id, r.category_id, r.state, r.description,
-	r.priority, r.tags, r.identification_number, r.created_at, r.updated_at,
+	r.priority, r.tags, r.identification_number, r.created_at, r.updated_at, r.duplicate_of,
 	ARRAY(SELECT ro.organization_id FROM report_organizations ro WHERE ro.report_id = r.id ORDER BY ro.position)`
 
 func scanReport(row pgx.Row) (domain.Report, error) { return scanReportWith(row) }
@@ -22,7 +22,7 @@ func scanReportWith(row pgx.Row, extra ...any) (domain.Report, error) {
 	var r domain.Report
 	var state string
 	err := row.Scan(append([]any{&r.ID, &r.FeedbackID, &r.ApplicationID, &r.OrganizationID, &r.PlaceID, &r.CategoryID, &state, &r.Description,
-		&r.Priority, &r.Tags, &r.IdentificationNumber, &r.CreatedAt, &r.UpdatedAt, &r.Chain}, extra...)...)
+		&r.Priority, &r.Tags, &r.IdentificationNumber, &r.CreatedAt, &r.UpdatedAt, &r.DuplicateOf, &r.Chain}, extra...)...)
 	r.State = domain.State(state)
 	if r.Tags == nil {
 		r.Tags = []string{}
@@ -198,9 +198,10 @@ type ReportExtras struct {
 	Checkpoints []domain.Checkpoint
 	Resolved    int
 	Operations  int
+	Duplicates  []uuid.UUID // reports refused as duplicates of this one, oldest first
 }
 
-// ReportExtrasFor loads checkpoints and operation counts of several reports in two queries.
+// ReportExtrasFor loads checkpoints, operation counts and duplicates of several reports in three queries.
 func (s *Store) ReportExtrasFor(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*ReportExtras, error) {
 	out := make(map[uuid.UUID]*ReportExtras, len(ids))
 	for _, id := range ids {
@@ -224,8 +225,10 @@ func (s *Store) ReportExtrasFor(ctx context.Context, ids []uuid.UUID) (map[uuid.
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, checkpointsFor(ctx, s.Pool, `SELECT report_id, state, created_at FROM report_checkpoints WHERE report_id = ANY ($1) ORDER BY report_id, position`,
-		ids, func(id uuid.UUID, c domain.Checkpoint) { out[id].Checkpoints = append(out[id].Checkpoints, c) })
+	if err := s.duplicatesFor(ctx, ids, out); err != nil {
+		return nil, err
+	}
+	return out, s.reportCheckpointsFor(ctx, ids, out)
 }
 
 // checkpointsFor runs a (id, state, created_at) query for several ids, handing each row to add.

@@ -51,6 +51,8 @@ type OperationStatus struct {
 type ReportTransitionRequest struct {
 	Transition string
 	ActorID    uuid.UUID
+	// DuplicateOf, with "refuse", refuses the report as a duplicate of that report.
+	DuplicateOf *uuid.UUID `json:",omitempty"`
 }
 
 // ReportState is the answer to report updates: the state after the change.
@@ -301,6 +303,9 @@ func (r *report) checkOpen() error {
 func (r *report) validateEdit(_ workflow.Context, _ EditReportRequest) error { return r.checkOpen() }
 
 func (r *report) validateTransition(_ workflow.Context, req ReportTransitionRequest) error {
+	if err := validateDuplicateOf(req); err != nil {
+		return err
+	}
 	if _, err := domain.ReportMachine.Next(r.state, req.Transition); err != nil {
 		return failure.ToTemporal(err)
 	}
@@ -338,7 +343,7 @@ func (r *report) transition(ctx workflow.Context, req ReportTransitionRequest) (
 			return ReportState{}, err
 		}
 		r.withdrawSiblings(ctx, res.Withdrawn)
-	} else if err := workflow.ExecuteLocalActivity(ctx, act.SetReportState, activities.SetReportStateInput{ReportID: r.in.ReportID, From: r.state, Checkpoint: cp}).Get(ctx, nil); err != nil {
+	} else if err := workflow.ExecuteLocalActivity(ctx, act.SetReportState, activities.SetReportStateInput{ReportID: r.in.ReportID, From: r.state, Checkpoint: cp, DuplicateOf: req.DuplicateOf}).Get(ctx, nil); err != nil {
 		return ReportState{}, err
 	}
 	from := r.state
