@@ -31,6 +31,7 @@ func newDuplicateEnv() *duplicateEnv {
 	d := &duplicateEnv{TestWorkflowEnvironment: s.NewTestWorkflowEnvironment()}
 	e := d.TestWorkflowEnvironment
 	e.RegisterWorkflowWithOptions(ReportWorkflow, workflow.RegisterOptions{Name: ReportWorkflowName})
+	withoutServiceLevels(e)
 	e.RegisterActivity(act)
 	e.OnActivity(act.SetReportState, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.SetReportStateInput) error {
 		d.written = append(d.written, in)
