@@ -19,6 +19,8 @@ type StartServiceClockInput struct {
 	OrganizationID uuid.UUID
 	State          domain.State
 	At             time.Time
+	// Handover: the report had the clocks of another organization, to replace even by none.
+	Handover bool
 }
 
 // StartServiceClock snapshots the organization's terms for the report's category and starts the
@@ -36,6 +38,9 @@ func (a *Activities) StartServiceClock(ctx context.Context, in StartServiceClock
 	if terms, ok := levels.TermsFor(r.CategoryID); found && ok {
 		c := domain.StartServiceClock(terms, in.State, in.At)
 		clock = &c
+	}
+	if clock == nil && !in.Handover {
+		return nil, nil // a new report's columns are empty already
 	}
 	return clock, a.Store.SetReportClock(ctx, in.ReportID, clock)
 }

@@ -55,7 +55,7 @@ func (r *report) restartClock(ctx workflow.Context, org uuid.UUID) error {
 	}
 	var c *domain.ServiceClock
 	if err := workflow.ExecuteLocalActivity(withLocalActivityDefaults(ctx), act.StartServiceClock, activities.StartServiceClockInput{
-		ReportID: r.in.ReportID, OrganizationID: org, State: r.state, At: workflow.Now(ctx),
+		ReportID: r.in.ReportID, OrganizationID: org, State: r.state, At: workflow.Now(ctx), Handover: org != r.in.OrganizationID,
 	}).Get(ctx, &c); err != nil {
 		return err
 	}
