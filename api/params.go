@@ -125,3 +125,20 @@ func (q *query) point() *domain.Point {
 	}
 	return nil
 }
+
+// boolean reads an optional true/false (or 1/0) parameter; nil when absent.
+func (q *query) boolean(name string) *bool {
+	v, ok := q.c.GetQuery(name)
+	if !ok || v == "" {
+		return nil
+	}
+	switch strings.ToLower(v) {
+	case "true", "1":
+		b := true
+		return &b
+	case "false", "0":
+		return new(bool)
+	}
+	q.vs.Add(name, domain.MsgInvalidBool)
+	return nil
+}

@@ -26,7 +26,7 @@ func (s *Server) reportRoutes(g *gin.RouterGroup) {
 }
 
 func (s *Server) renderReports(c context.Context, rs []domain.Report) ([]hal.Report, error) {
-	return hal.RenderWithExtras(c, rs, func(x domain.Report) uuid.UUID { return x.ID }, s.store.ReportExtrasFor, hal.RenderReport)
+	return hal.RenderWithExtras(c, rs, func(x domain.Report) uuid.UUID { return x.ID }, s.store.ReportExtrasFor, hal.RenderReportAt(s.now()))
 }
 
 // respondReport answers with the report as it is now in the database.
@@ -165,7 +165,8 @@ func (s *Server) listReports(c *gin.Context) error {
 		return err
 	}
 	q := newQuery(c)
-	f := store.ReportFilter{OrganizationID: o.ID, States: q.states(domain.ReportStates), Place: q.uuid("place"), Category: q.uuid("category")}
+	f := store.ReportFilter{OrganizationID: o.ID, States: q.states(domain.ReportStates), Place: q.uuid("place"), Category: q.uuid("category"),
+		Overdue: q.boolean("overdue"), Now: s.now()}
 	return respondList(c, q, func(p domain.Page) ([]domain.Report, int, error) { return s.store.Reports(c, f, p) },
 		func(rs []domain.Report) ([]hal.Report, error) { return s.renderReports(c, rs) })
 }

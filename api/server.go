@@ -148,6 +148,7 @@ func (s *Server) Handler() http.Handler {
 	s.reportingRoutes(api)
 	s.reviewRoutes(api)
 	s.serviceRoutes(api)
+	s.serviceLevelRoutes(api)
 	return r
 }
 

@@ -35,3 +35,15 @@ type ChartGroup struct {
 	Count int
 	None  bool
 }
+
+// Service-level analytics group by one of these properties.
+var ServiceLevelChartProperties = []string{ChartByCategory, ChartByPeriod}
+
+// ServiceLevelGroup counts, in one group, the reports whose deadlines were decided: how many had
+// their acceptance (closing) decided, and how many of those met it.
+type ServiceLevelGroup struct {
+	Label                    string
+	None                     bool // the reports without a category
+	Accepted, AcceptedOnTime int
+	Closed, ClosedOnTime     int
+}

@@ -190,6 +190,8 @@ const (
 	MsgEmptyOpeningRange               = "empty_opening_range"
 	MsgOverlappingHours                = "overlapping_hours"
 	MsgTooManyItems                    = "too_many_items"
+	MsgInvalidServiceDuration          = "invalid_service_duration"
+	MsgNoServiceLevels                 = "no_service_levels"
 	MsgNotExporter                     = "not_exporter"
 	MsgExportNotReady                  = "export_not_ready"
 	MsgExportFileGone                  = "export_file_gone"
@@ -368,6 +370,8 @@ var catalog = map[string]text{
 	MsgEmptyOpeningRange:               {"L'heure de fermeture doit différer de l'heure d'ouverture (00:00 à 24:00 pour une journée entière).", "The closing time must differ from the opening time (00:00 to 24:00 for a whole day)."},
 	MsgOverlappingHours:                {"Cette plage horaire chevauche la plage %v %v–%v.", "This range overlaps the range %v %v–%v."},
 	MsgTooManyItems:                    {"Cette liste doit avoir au maximum %v éléments.", "This list should have %v items or less."},
+	MsgNoServiceLevels:                 {"Cette organisation n'a pas défini de niveaux de service.", "This organization has set no service levels."},
+	MsgInvalidServiceDuration:          {"Cette valeur doit être une durée de travail comme 8h, 2h30m ou PT8H, supérieure à zéro et d'au plus %v.", "This value should be a working time such as 8h, 2h30m or PT8H, more than zero and at most %v."},
 	MsgNotExporter:                     {"Réservé aux administrateurs et aux membres ayant le rôle Export de l'organisation.", "Only the organization's administrators and members with the Export role may do this."},
 	MsgExportNotReady:                  {"Cet export n'est pas encore prêt (état %v).", "This export is not ready yet (state %v)."},
 	MsgExportFileGone:                  {"Le fichier de cet export n'est plus disponible : demandez un nouvel export.", "This export's file is no longer available: ask for a new export."},

@@ -56,6 +56,8 @@ type Report struct {
 	DuplicateOf *uuid.UUID
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// Deadlines are where its service-level clocks stand, as its workflow wrote them.
+	Deadlines ReportDeadlines
 }
 
 // Treating is the organization that works the report now (the last delegate).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -26,6 +27,15 @@ func Marshal(v any) (json.RawMessage, error) {
 // them, and each is the resource exactly as its GET answers it.
 type Payloads struct {
 	Store *store.Store
+	// Now is when a payload is rendered (a report's service level is read at it); nil is the clock.
+	Now func() time.Time
+}
+
+func (p Payloads) now() time.Time {
+	if p.Now == nil {
+		return time.Now()
+	}
+	return p.Now()
 }
 
 // ReportJSON renders a report as GET /reports/{id} answers it.
@@ -34,7 +44,7 @@ func (p Payloads) ReportJSON(ctx context.Context, id uuid.UUID) (json.RawMessage
 	if err != nil {
 		return nil, err
 	}
-	out, err := RenderWithExtras(ctx, []domain.Report{r}, func(r domain.Report) uuid.UUID { return r.ID }, p.Store.ReportExtrasFor, RenderReport)
+	out, err := RenderWithExtras(ctx, []domain.Report{r}, func(r domain.Report) uuid.UUID { return r.ID }, p.Store.ReportExtrasFor, RenderReportAt(p.now()))
 	if err != nil {
 		return nil, err
 	}

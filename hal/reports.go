@@ -2,6 +2,7 @@ package hal
 
 import (
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -26,6 +27,23 @@ type ReportEmbedded struct {
 	// DelegationChain is every organization with access, in delegation order: the receiving
 	// organization first, the one treating the report now last.
 	DelegationChain []OrganizationItem `json:"delegationChain"`
+	ServiceLevel    ReportServiceLevel `json:"serviceLevel"`
+}
+
+// ReportServiceLevel is where a report stands against the service levels it runs on, read at
+// the request: each deadline (null without one, closeBy null while on hold), whether it was met
+// (null while undecided and not passed), and whether the report is overdue.
+type ReportServiceLevel struct {
+	AcceptBy  *Time `json:"acceptBy"`
+	AcceptMet *bool `json:"acceptMet"`
+	CloseBy   *Time `json:"closeBy"`
+	CloseMet  *bool `json:"closeMet"`
+	Overdue   bool  `json:"overdue"`
+}
+
+func renderReportServiceLevel(r domain.Report, now time.Time) ReportServiceLevel {
+	st := r.Deadlines.StatusAt(r.State, now)
+	return ReportServiceLevel{AcceptBy: TimePtr(st.AcceptBy), AcceptMet: st.AcceptMet, CloseBy: TimePtr(st.CloseBy), CloseMet: st.CloseMet, Overdue: st.Overdue}
 }
 
 // OrganizationItem names an organization of a report's chain.
@@ -46,7 +64,12 @@ func ReportTransitions(r domain.Report, x *store.ReportExtras) []string {
 	return ts
 }
 
-func RenderReport(r domain.Report, x *store.ReportExtras) Report {
+// RenderReportAt renders reports as read at now (their service level depends on it).
+func RenderReportAt(now time.Time) func(domain.Report, *store.ReportExtras) Report {
+	return func(r domain.Report, x *store.ReportExtras) Report { return renderReport(r, x, now) }
+}
+
+func renderReport(r domain.Report, x *store.ReportExtras, now time.Time) Report {
 	id := r.ID.String()
 	links := Links{
 		"self":         ReportLink(r.ID),
@@ -78,6 +101,7 @@ func RenderReport(r domain.Report, x *store.ReportExtras) Report {
 			StateTransitions: ReportTransitions(r, x),
 			Tracking:         RenderTracking(r.State, x.Resolved, x.Operations, x.Checkpoints),
 			DelegationChain:  chain,
+			ServiceLevel:     renderReportServiceLevel(r, now),
 		},
 	}
 }

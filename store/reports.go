@@ -13,7 +13,8 @@ import (
 
 const reportCols = `r.id, r.feedback_id, r.application_id, r.organization_id, r.place_id, r.category_id, r.state, r.description,
 	r.priority, r.tags, r.identification_number, r.created_at, r.updated_at, r.duplicate_of,
-	ARRAY(SELECT ro.organization_id FROM report_organizations ro WHERE ro.report_id = r.id ORDER BY ro.position)`
+	ARRAY(SELECT ro.organization_id FROM report_organizations ro WHERE ro.report_id = r.id ORDER BY ro.position),
+	r.accept_by, r.accept_met, r.close_by, r.close_met`
 
 func scanReport(row pgx.Row) (domain.Report, error) { return scanReportWith(row) }
 
@@ -22,7 +23,8 @@ func scanReportWith(row pgx.Row, extra ...any) (domain.Report, error) {
 	var r domain.Report
 	var state string
 	err := row.Scan(append([]any{&r.ID, &r.FeedbackID, &r.ApplicationID, &r.OrganizationID, &r.PlaceID, &r.CategoryID, &state, &r.Description,
-		&r.Priority, &r.Tags, &r.IdentificationNumber, &r.CreatedAt, &r.UpdatedAt, &r.DuplicateOf, &r.Chain}, extra...)...)
+		&r.Priority, &r.Tags, &r.IdentificationNumber, &r.CreatedAt, &r.UpdatedAt, &r.DuplicateOf, &r.Chain,
+		&r.Deadlines.AcceptBy, &r.Deadlines.AcceptMet, &r.Deadlines.CloseBy, &r.Deadlines.CloseMet}, extra...)...)
 	r.State = domain.State(state)
 	if r.Tags == nil {
 		r.Tags = []string{}
@@ -48,6 +50,17 @@ type ReportFilter struct {
 	States         []domain.State
 	Place          *uuid.UUID
 	Category       *uuid.UUID
+	// Overdue keeps the reports overdue at Now (true) or the others (false); nil keeps both.
+	Overdue *bool
+	Now     time.Time
+}
+
+// overdueSQL is the condition of a report overdue at the time in placeholder now: still open,
+// with an undecided deadline passed (never NULL, so that NOT of it is the other reports).
+func overdueSQL(now string) string {
+	return `(r.state NOT IN ('REFUSED', 'CLOSED', 'WITHDRAWN') AND (
+		(r.accept_met IS NULL AND r.accept_by IS NOT NULL AND r.accept_by < ` + now + `) OR
+		(r.close_met IS NULL AND r.close_by IS NOT NULL AND r.close_by < ` + now + `)))`
 }
 
 func (rf ReportFilter) apply(f *filter) {
@@ -66,6 +79,13 @@ func (rf ReportFilter) apply(f *filter) {
 	}
 	if rf.Category != nil {
 		f.where("r.category_id = %s", *rf.Category)
+	}
+	if rf.Overdue != nil {
+		cond := overdueSQL(f.arg(rf.Now))
+		if !*rf.Overdue {
+			cond = "NOT " + cond
+		}
+		f.conds = append(f.conds, cond)
 	}
 }
 
