@@ -20,12 +20,17 @@ type ServiceLevelStatus struct {
 }
 
 // StatusAt reads the deadlines at now: a met value is the one decided, or, while undecided, false
-// once its deadline has passed and unknown (nil) before. A report is overdue while it is still
+// once its deadline has passed and unknown (nil) before; a report that ended shows only what was
+// decided. A report is overdue while it is still
 // open (not refused, closed or withdrawn) and one of its undecided deadlines has passed: the
 // same condition as the overdue filter of the report lists.
 func (d ReportDeadlines) StatusAt(state State, now time.Time) ServiceLevelStatus {
 	s := ServiceLevelStatus{AcceptBy: d.AcceptBy, CloseBy: d.CloseBy,
 		AcceptMet: metAt(d.AcceptBy, d.AcceptMet, now), CloseMet: metAt(d.CloseBy, d.CloseMet, now)}
+	if ReportFinal(state) {
+		// Its clocks stopped: what was missed before the end was decided then, the rest never is.
+		s.AcceptMet, s.CloseMet = d.AcceptMet, d.CloseMet
+	}
 	passed := func(by *time.Time, met *bool) bool { return met == nil && by != nil && by.Before(now) }
 	s.Overdue = !ReportFinal(state) && (passed(d.AcceptBy, d.AcceptMet) || passed(d.CloseBy, d.CloseMet))
 	return s

@@ -62,6 +62,14 @@ func (c ServiceClock) On(from, to State, at time.Time) ServiceClock {
 			met := !at.After(*c.CloseBy)
 			c.CloseMet = &met
 		}
+		// Refused (or withdrawn) after a deadline: that deadline was missed; before: never decided.
+		missed := false
+		if c.AcceptBy != nil && c.AcceptMet == nil && at.After(*c.AcceptBy) {
+			c.AcceptMet = &missed
+		}
+		if c.CloseBy != nil && c.CloseMet == nil && at.After(*c.CloseBy) {
+			c.CloseMet = &missed
+		}
 		c.Stopped = true
 	case to == ReportOnHold && c.CloseSince != nil:
 		c.CloseUsed += Duration(c.Terms.Calendar.WorkingTimeBetween(*c.CloseSince, at))

@@ -344,10 +344,15 @@ func TestServiceClockClose(t *testing.T) {
 	if _, ok := met.Next(none); ok {
 		t.Error("a stopped clock has a next deadline")
 	}
-	// Refusing stops the clocks without deciding them.
+	// Refusing before a deadline stops the clocks without deciding them; after the time to accept,
+	// it was missed (the time to close, still running, is not decided).
 	refused := StartServiceClock(clockTerms(2*time.Hour, 10*time.Hour), ReportNew, start).On(ReportNew, ReportRefused, start.Add(time.Hour))
 	if !refused.Stopped || refused.AcceptMet != nil || refused.CloseMet != nil {
 		t.Errorf("refused: %+v", refused)
+	}
+	refusedLate := StartServiceClock(clockTerms(2*time.Hour, 10*time.Hour), ReportNew, start).On(ReportNew, ReportRefused, start.Add(3*time.Hour))
+	if !refusedLate.Stopped || refusedLate.AcceptMet == nil || *refusedLate.AcceptMet || refusedLate.CloseMet != nil {
+		t.Errorf("refused after the time to accept: %+v", refusedLate)
 	}
 }
 

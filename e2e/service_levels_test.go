@@ -221,8 +221,12 @@ func TestServiceLevelReadsAndOverdueFilter(t *testing.T) {
 	setReportClock(t, closedLate, reportClock{AcceptBy: &past, AcceptMet: boolean(false), CloseBy: &past2, CloseMet: boolean(false)})
 	held := d.ReportIn("accept", "hold")
 	setReportClock(t, held, reportClock{AcceptBy: &future, AcceptMet: boolean(true)})
+	// Refused before its deadline (nothing decided), and refused after it (the workflow records
+	// the deadline missed): a report that ended shows only what was decided.
 	refused := d.ReportIn("refuse")
 	setReportClock(t, refused, reportClock{AcceptBy: &past})
+	refusedLate := d.ReportIn("refuse")
+	setReportClock(t, refusedLate, reportClock{AcceptBy: &past, AcceptMet: boolean(false)})
 
 	get := func(id string) *testkit.Response { return d.Admin.Get("/reports/" + id).Expect(http.StatusOK) }
 	expectServiceLevel(t, get(none), "", nil, nil, nil, nil, false)
@@ -231,7 +235,8 @@ func TestServiceLevelReadsAndOverdueFilter(t *testing.T) {
 	expectServiceLevel(t, get(lateToClose), "", &past, &past2, boolean(true), boolean(false), true)
 	expectServiceLevel(t, get(closedLate), "", &past, &past2, boolean(false), boolean(false), false)
 	expectServiceLevel(t, get(held), "", &future, nil, boolean(true), nil, false)
-	expectServiceLevel(t, get(refused), "", &past, nil, boolean(false), nil, false)
+	expectServiceLevel(t, get(refused), "", &past, nil, nil, nil, false)
+	expectServiceLevel(t, get(refusedLate), "", &past, nil, boolean(false), nil, false)
 
 	// The list renders each report the same way.
 	list := d.Admin.Reports(d.Org, "").Expect(http.StatusOK)
@@ -243,7 +248,7 @@ func TestServiceLevelReadsAndOverdueFilter(t *testing.T) {
 
 	d.Admin.Reports(d.Org, "overdue=true").Expect(http.StatusOK).ExpectIDSet(lateToAccept, lateToClose)
 	d.Admin.Reports(d.Org, "overdue=1").Expect(http.StatusOK).ExpectIDSet(lateToAccept, lateToClose)
-	d.Admin.Reports(d.Org, "overdue=false").Expect(http.StatusOK).ExpectIDSet(none, inTime, closedLate, held, refused)
+	d.Admin.Reports(d.Org, "overdue=false").Expect(http.StatusOK).ExpectIDSet(none, inTime, closedLate, held, refused, refusedLate)
 	d.Admin.Reports(d.Org, "overdue=true&state=NEW").Expect(http.StatusOK).ExpectIDSet(lateToAccept)
 	if total := d.Admin.Reports(d.Org, "overdue=true").Num("total"); total != 2 {
 		t.Errorf("overdue total %v, want 2", total)
