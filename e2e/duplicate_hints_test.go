@@ -289,3 +289,31 @@ func TestDuplicateHintSettingsValidation(t *testing.T) {
 		t.Fatalf("settings at their maximum: %s", got.Body)
 	}
 }
+
+func TestDuplicateHintsWithoutCategoryUseTheBusinessActivity(t *testing.T) {
+	corner := testkit.RandomArea()
+	roads := stack.NewDeskIn(t, "Voirie", testkit.BusinessActivityRoads, corner, 0.2)
+	// A cleaning organization there too, so that cleaning feedbacks are delivered.
+	stack.NewDeskIn(t, "Propreté", testkit.BusinessActivityCleaningID, corner, 0.2)
+	cat := roads.Admin.CreateCategory(roads.Org, "Chaussée", "#333333", "fa-road")
+	centre := corner.Offset(0.1, 0.1)
+	public := func(p testkit.LatLon, extra map[string]any) string {
+		extra["visibility"] = "VISIBILITY_PUBLIC"
+		return roads.Citizen.Issue(p, extra)
+	}
+	sameActivity := public(north(centre, 50), map[string]any{"businessActivity": testkit.BusinessActivityRoads})
+	public(north(centre, 20), map[string]any{"businessActivity": testkit.BusinessActivityCleaningID})
+	public(north(centre, 30), map[string]any{"businessActivity": testkit.BusinessActivityRoads, "category": cat})
+	public(north(centre, 40), map[string]any{})
+
+	reporter := stack.NewUser(t)
+	hs := hintsOf(t, reporter.PostIssue(centre, map[string]any{"businessActivity": testkit.BusinessActivityRoads}).Expect(http.StatusCreated))
+	expectDistances(t, hs, 50)
+	if hs[0].feedback != sameActivity {
+		t.Fatalf("hints %+v, want the roads feedback without a category alone", hs)
+	}
+	// With neither a category nor a business activity, there is nothing to compare with.
+	if hs := hintsOf(t, reporter.PostIssue(centre, nil).Expect(http.StatusCreated)); len(hs) != 0 {
+		t.Fatalf("hints of a feedback of no kind: %+v", hs)
+	}
+}
