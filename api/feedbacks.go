@@ -127,12 +127,12 @@ func (s *Server) postIssue(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.processFeedback(c, f, http.StatusCreated)
+	return s.processFeedback(c, f, http.StatusCreated, s.renderFeedbackWithHints)
 }
 
 // processFeedback runs (or re-runs) matching through update-with-start on feedback/<id> and
 // answers with the feedback, or with the reason it failed.
-func (s *Server) processFeedback(c *gin.Context, f domain.Feedback, status int) error {
+func (s *Server) processFeedback(c *gin.Context, f domain.Feedback, status int, render feedbackRenderer) error {
 	var res workflows.FeedbackResult
 	err := s.runFeedback(c, f, client.WorkflowUpdateStageCompleted, func(h client.WorkflowUpdateHandle) error { return h.Get(c, &res) })
 	if alreadyRan(err) {
@@ -146,7 +146,7 @@ func (s *Server) processFeedback(c *gin.Context, f domain.Feedback, status int) 
 	if err != nil {
 		return err
 	}
-	return s.respondFeedback(c, status, f.ApplicationID, f.ID)
+	return s.respondFeedbackWith(c, status, f.ApplicationID, f.ID, render)
 }
 
 // runFeedback starts feedback/<id> (or a new run of a FAILED one) with the update that waits for
@@ -233,15 +233,24 @@ func (s *Server) getFeedback(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderFeedback(c, http.StatusOK, f)
+	return s.renderFeedbackWithHints(c, http.StatusOK, f)
 }
 
+// feedbackRenderer answers with one feedback: renderFeedback, or renderFeedbackWithHints for the
+// answers that carry its duplicate hints.
+type feedbackRenderer func(c *gin.Context, status int, f domain.Feedback) error
+
 func (s *Server) respondFeedback(c *gin.Context, status int, appID, id uuid.UUID) error {
+	return s.respondFeedbackWith(c, status, appID, id, s.renderFeedback)
+}
+
+// respondFeedbackWith answers with the feedback as it is now in the database.
+func (s *Server) respondFeedbackWith(c *gin.Context, status int, appID, id uuid.UUID, render feedbackRenderer) error {
 	f, err := s.store.Feedback(c, appID, id)
 	if err != nil {
 		return err
 	}
-	return s.renderFeedback(c, status, f)
+	return render(c, status, f)
 }
 
 func (s *Server) getFeedbackTracking(c *gin.Context) error {
@@ -280,5 +289,5 @@ func (s *Server) transitionFeedback(c *gin.Context) error {
 		}
 		return err
 	}
-	return s.processFeedback(c, f, http.StatusOK)
+	return s.processFeedback(c, f, http.StatusOK, s.renderFeedback)
 }

@@ -134,6 +134,7 @@ func (s *Server) Handler() http.Handler {
 	s.businessActivityRoutes(api)
 	s.placeRoutes(api)
 	s.categoryRoutes(api)
+	s.duplicateHintRoutes(api)
 	s.relationshipRoutes(api)
 	s.feedbackRoutes(api)
 	s.reportRoutes(api)

@@ -39,12 +39,14 @@ func (b *bench) loadFeedbacks(ctx context.Context, person string, from, to int) 
 	const batch = 100_000
 	for done := from; done < to; done += batch {
 		n := min(batch, to-done)
-		_, err := pool.Exec(ctx, fmt.Sprintf(`INSERT INTO feedbacks (id, application_id, reporter_id, description, location, geohash, public, state, created_at, updated_at)
+		// Each feedback is of one of the bench categories (none when there are none).
+		_, err := pool.Exec(ctx, fmt.Sprintf(`INSERT INTO feedbacks (id, application_id, reporter_id, description, location, geohash, category_id, public, state, created_at, updated_at)
 			SELECT gen_random_uuid(), a.id, $1, 'Bench feedback', ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography,
-			       ST_GeoHash(ST_SetSRID(ST_MakePoint(lon, lat), 4326), 12), true, 'DELIVERED', t, t
+			       ST_GeoHash(ST_SetSRID(ST_MakePoint(lon, lat), 4326), 12), cats[1 + floor(random() * cardinality(cats))::int], true, 'DELIVERED', t, t
 			FROM applications a,
 			     (SELECT %f + random() * %f AS lon, %f + random() * %f AS lat, now() - random() * interval '730 days' AS t
-			      FROM generate_series(1, %d)) s
+			      FROM generate_series(1, %d)) s,
+			     (SELECT coalesce(array_agg(id), '{}') AS cats FROM categories WHERE name = '`+benchCategory+`') c
 			WHERE a.token = 'com.keyclic.app'`, west, east-west, south, north-south, n), person)
 		if err != nil {
 			return err

@@ -58,12 +58,18 @@ func (b *bench) reads(ctx context.Context, sizes []int, places int) error {
 	if err := b.loadPlaces(ctx, places); err != nil {
 		return err
 	}
+	if err := b.loadHintCategories(ctx); err != nil {
+		return err
+	}
 	appID := b.appID(ctx)
 	viewer := uuid.MustParse(person)
-	bySize := make([][]result, len(readCases)*2)
+	bySize := make([][]result, len(readCases)*2+2) // the list reads, then the duplicate hints
 	loaded := 0
 	for i, size := range sizes {
 		if err := b.loadFeedbacks(ctx, person, loaded, size); err != nil {
+			return err
+		}
+		if err := b.loadReports(ctx); err != nil {
 			return err
 		}
 		loaded = size
@@ -85,6 +91,12 @@ func (b *bench) reads(ctx context.Context, sizes []int, places int) error {
 			}
 			bySize[2*k], bySize[2*k+1] = append(bySize[2*k], viaHTTP), append(bySize[2*k+1], alone)
 		}
+		viaHTTP, alone, err := b.hints(ctx, u, appID, viewer, size)
+		if err != nil {
+			return err
+		}
+		k := len(readCases)
+		bySize[2*k], bySize[2*k+1] = append(bySize[2*k], viaHTTP), append(bySize[2*k+1], alone)
 		if i == 0 {
 			if err := b.placeMatching(ctx, u, appID, places); err != nil {
 				return err
