@@ -144,3 +144,41 @@ func TestReportKeepsTheLevelsItStartedWith(t *testing.T) {
 		t.Fatalf("the second report's acceptBy is %v after the first post, want 2h (the new levels)", d)
 	}
 }
+
+// Holding a report pauses its time to close (closeBy null while held; resumed, what was left is
+// counted from then), and a delegation hands the report to its receiver's levels, counted from the
+// delegation; the delegate's admins, not the first organization's, hear of its missed deadline.
+func TestHoldAndDelegationMoveTheDeadlines(t *testing.T) {
+	a := stack.NewDesk(t, "Délais pause")
+	putServiceLevels(t, a.Admin, a.Org, map[string]any{"timeZone": "UTC", "default": map[string]any{"closeWithin": "10h"}})
+	report := a.ReportIn("accept")
+	first := timeField(t, serviceLevelOf(a.Admin, report), "closeBy")
+	a.Admin.TransitionReport(report, "hold", false).Expect(http.StatusOK)
+	if sl := serviceLevelOf(a.Admin, report); sl["closeBy"] != nil || sl["overdue"] != false {
+		t.Fatalf("held: %v; want closeBy null (paused)", sl)
+	}
+	time.Sleep(2 * time.Second)
+	a.Admin.TransitionReport(report, "progress", false).Expect(http.StatusOK)
+	resumed := timeField(t, serviceLevelOf(a.Admin, report), "closeBy")
+	if d := resumed.Sub(first); d < 2*time.Second || d > time.Minute {
+		t.Fatalf("closeBy moved by %v over a hold of 2s: %v then %v", d, first, resumed)
+	}
+
+	b := stack.NewDesk(t, "Délais délégués")
+	makePartner(a, b)
+	putServiceLevels(t, a.Admin, a.Org, map[string]any{"timeZone": "UTC", "default": map[string]any{"acceptWithin": "10h"}})
+	putServiceLevels(t, b.Admin, b.Org, map[string]any{"timeZone": "UTC", "default": map[string]any{"acceptWithin": "4s"}})
+	description := testkit.Unique("Trottoir effondré ")
+	handed := a.Admin.ReportOf(a.Org, a.Citizen.Issue(a.Inside(), testkit.Visibility(false, description)))
+	before := stack.Inboxes(t, a.Admin, b.Admin)
+	delegated := time.Now()
+	delegate(a.Admin, a.Org, handed, b.Org).Expect(http.StatusOK)
+	acceptBy := timeField(t, serviceLevelOf(b.Admin, handed), "acceptBy")
+	if d := acceptBy.Sub(delegated); d < 2*time.Second || d > 15*time.Second {
+		t.Fatalf("delegated: acceptBy %v is %v after the delegation, want the receiver's 4s", acceptBy, d)
+	}
+	stack.ExpectNotes(t, before, testkit.Expect{
+		Note: note(domain.ActionReportOverdue, handed, description, b.Admin.OrganizationName(b.Org), acceptBy.UTC().Format(time.RFC3339)),
+		To:   people(b.Admin), NotTo: people(a.Admin),
+	})
+}
