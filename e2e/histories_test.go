@@ -89,20 +89,39 @@ func TestRecordWorkflowHistories(t *testing.T) {
 	lost.Admin.Post("/webhooks/"+lostHook+"/recover", map[string]string{"since": since.Format(time.RFC3339Nano)}).Expect(http.StatusAccepted)
 	lost.Admin.WaitDeliveryState(lostHook, failedDelivery, "DELIVERED")
 
+	// A report on service levels: its time to accept missed and announced, then accepted, held,
+	// resumed, handed to a partner on its own levels, and closed.
+	timed := stack.NewDesk(t, "Histories service levels")
+	timedPartner := stack.NewDesk(t, "Histories service levels partner")
+	makePartner(timed, timedPartner)
+	levels := map[string]any{"timeZone": "Europe/Paris", "default": map[string]any{"acceptWithin": "2s", "closeWithin": "40h"}}
+	timed.Admin.Do(http.MethodPut, "/organizations/"+timed.Org+"/service-levels", levels).Expect(http.StatusOK)
+	timedPartner.Admin.Do(http.MethodPut, "/organizations/"+timedPartner.Org+"/service-levels", levels).Expect(http.StatusOK)
+	_, late := timed.NewReport()
+	if !overdueInTemporal(t, late, true) { // announced by its workflow
+		t.Fatalf("report %s not announced overdue", late)
+	}
+	timed.Admin.TransitionReport(late, "accept", false).Expect(http.StatusOK)
+	timed.Admin.TransitionReport(late, "hold", false).Expect(http.StatusOK)
+	timed.Admin.TransitionReport(late, "progress", false).Expect(http.StatusOK)
+	delegate(timed.Admin, timed.Org, late, timedPartner.Org).Expect(http.StatusOK)
+	timedPartner.Admin.TransitionReport(late, "close", false).Expect(http.StatusOK)
+
 	dir := filepath.Join("..", "workflows", "testdata", "histories")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	for name, id := range map[string]string{
-		"password-reset":   "password-reset/" + reset.ID.String(),
-		"feedback":         "feedback/" + feedback,
-		"feedback-failed":  "feedback/" + failed,
-		"report":           "report/" + report,
-		"report-withdrawn": "report/" + sibling,
-		"operation":        "operation/" + op,
-		"export":           "export/" + export,
-		"review-request":   "review-request/" + request,
-		"webhook-recovery": "webhook-recovery/" + lostHook,
+		"password-reset":        "password-reset/" + reset.ID.String(),
+		"feedback":              "feedback/" + feedback,
+		"feedback-failed":       "feedback/" + failed,
+		"report":                "report/" + report,
+		"report-withdrawn":      "report/" + sibling,
+		"operation":             "operation/" + op,
+		"export":                "export/" + export,
+		"review-request":        "review-request/" + request,
+		"webhook-recovery":      "webhook-recovery/" + lostHook,
+		"report-service-levels": "report/" + late,
 	} {
 		record(t, filepath.Join(dir, name+".json"), id)
 	}
