@@ -11,7 +11,6 @@ import (
 
 	"github.com/keyclic/keyclic/domain"
 	"github.com/keyclic/keyclic/hal"
-	"github.com/keyclic/keyclic/store"
 )
 
 // Service levels: the working time an organization gives itself to accept and to close a report,
@@ -174,22 +173,8 @@ func share(met, decided int) onTimeShare {
 // filters) accepted and closed on time, by options[property] = category (default) | period
 // (options[period] = day | week | month, default month; by creation, UTC).
 func (s *Server) getServiceLevelAnalytics(c *gin.Context) error {
-	o, err := s.pathOrganization(c)
+	f, p, cq, err := s.chartRequest(c, domain.ServiceLevelChartProperties, domain.ChartByCategory)
 	if err != nil {
-		return err
-	}
-	if _, err := s.requireAnyRole(c, o.ID, domain.MsgNotAnalyst, domain.RoleAdmin, domain.RoleAnalytics); err != nil {
-		return err
-	}
-	q := newQuery(c)
-	f := store.ReportFilter{OrganizationID: o.ID, States: q.states(domain.ReportStates), Place: q.uuid("place"), Category: q.uuid("category")}
-	p := domain.Page{After: q.time("after"), Before: q.time("before")}
-	cq := domain.ChartQuery{
-		Property: q.optionChoice("options[property]", domain.ServiceLevelChartProperties, domain.ChartByCategory),
-		Period:   q.optionChoice("options[period]", domain.ChartPeriods, domain.PeriodMonth),
-		Desc:     q.optionChoice("options[sort]", []string{"asc", "desc"}, "asc") == "desc",
-	}
-	if err := q.err(); err != nil {
 		return err
 	}
 	groups, err := s.store.ServiceLevelChart(c, f, p, cq)
