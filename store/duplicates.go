@@ -133,21 +133,7 @@ func (s *Store) duplicatesFor(ctx context.Context, ids []uuid.UUID, out map[uuid
 // reportCheckpointsFor fills the checkpoints of several reports, with the original a refusal as
 // a duplicate names.
 func (s *Store) reportCheckpointsFor(ctx context.Context, ids []uuid.UUID, out map[uuid.UUID]*ReportExtras) error {
-	rows, err := s.Pool.Query(ctx, `SELECT report_id, state, created_at, duplicate_of FROM report_checkpoints
-		WHERE report_id = ANY ($1) ORDER BY report_id, position`, ids)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id uuid.UUID
-		var c domain.Checkpoint
-		var st string
-		if err := rows.Scan(&id, &st, &c.At, &c.DuplicateOf); err != nil {
-			return err
-		}
-		c.State = domain.State(st)
-		out[id].Checkpoints = append(out[id].Checkpoints, c)
-	}
-	return rows.Err()
+	return checkpointsFor(ctx, s.Pool, `SELECT report_id, state, created_at, duplicate_of FROM report_checkpoints
+		WHERE report_id = ANY ($1) ORDER BY report_id, position`, ids,
+		func(id uuid.UUID, c domain.Checkpoint) { out[id].Checkpoints = append(out[id].Checkpoints, c) })
 }

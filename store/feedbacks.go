@@ -223,7 +223,7 @@ func (s *Store) FeedbackExtrasFor(ctx context.Context, ids []uuid.UUID) (map[uui
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, checkpointsFor(ctx, s.Pool, `SELECT feedback_id, state, created_at FROM feedback_checkpoints WHERE feedback_id = ANY ($1) ORDER BY feedback_id, position`,
+	return out, checkpointsFor(ctx, s.Pool, `SELECT feedback_id, state, created_at, NULL::uuid FROM feedback_checkpoints WHERE feedback_id = ANY ($1) ORDER BY feedback_id, position`,
 		ids, func(id uuid.UUID, c domain.Checkpoint) { out[id].Checkpoints = append(out[id].Checkpoints, c) })
 }
 

@@ -208,6 +208,6 @@ func (s *Store) OperationExtrasFor(ctx context.Context, ids []uuid.UUID) (map[uu
 	}); err != nil {
 		return nil, err
 	}
-	return out, checkpointsFor(ctx, s.Pool, `SELECT operation_id, state, created_at FROM operation_checkpoints WHERE operation_id = ANY ($1) ORDER BY operation_id, position`,
+	return out, checkpointsFor(ctx, s.Pool, `SELECT operation_id, state, created_at, NULL::uuid FROM operation_checkpoints WHERE operation_id = ANY ($1) ORDER BY operation_id, position`,
 		ids, func(id uuid.UUID, c domain.Checkpoint) { out[id].Checkpoints = append(out[id].Checkpoints, c) })
 }

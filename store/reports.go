@@ -251,7 +251,8 @@ func (s *Store) ReportExtrasFor(ctx context.Context, ids []uuid.UUID) (map[uuid.
 	return out, s.reportCheckpointsFor(ctx, ids, out)
 }
 
-// checkpointsFor runs a (id, state, created_at) query for several ids, handing each row to add.
+// checkpointsFor runs an (id, state, created_at, duplicate_of) query for several ids, handing each
+// row to add (only a report's refusal as a duplicate names an original; other queries select NULL).
 func checkpointsFor(ctx context.Context, q querier, sql string, ids []uuid.UUID, add func(uuid.UUID, domain.Checkpoint)) error {
 	rows, err := q.Query(ctx, sql, ids)
 	if err != nil {
@@ -262,7 +263,7 @@ func checkpointsFor(ctx context.Context, q querier, sql string, ids []uuid.UUID,
 		var id uuid.UUID
 		var c domain.Checkpoint
 		var st string
-		if err := rows.Scan(&id, &st, &c.At); err != nil {
+		if err := rows.Scan(&id, &st, &c.At, &c.DuplicateOf); err != nil {
 			return err
 		}
 		c.State = domain.State(st)
