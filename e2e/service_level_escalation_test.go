@@ -108,7 +108,7 @@ func TestMissedAcceptDeadlineIsEscalatedOnce(t *testing.T) {
 		Note: note(domain.ActionReportOverdue, report, description, desk.Admin.OrganizationName(desk.Org), acceptBy.UTC().Format(time.RFC3339)),
 		To:   people(desk.Admin, admin2), NotTo: people(operator, desk.Citizen),
 	})
-	desk.Admin.Get("/organizations/"+desk.Org+"/reports?overdue=true").Expect(http.StatusOK).ExpectIDSet(report)
+	desk.Admin.Get("/organizations/" + desk.Org + "/reports?overdue=true").Expect(http.StatusOK).ExpectIDSet(report)
 	if !overdueInTemporal(t, report, true) {
 		t.Fatalf("the report's workflow is not found with KeyclicOverdue = true")
 	}
@@ -118,7 +118,7 @@ func TestMissedAcceptDeadlineIsEscalatedOnce(t *testing.T) {
 	if sl["acceptMet"] != false || sl["overdue"] != false {
 		t.Fatalf("accepted after its deadline: %v; want acceptMet false, overdue false", sl)
 	}
-	desk.Admin.Get("/organizations/"+desk.Org+"/reports?overdue=true").Expect(http.StatusOK).ExpectIDSet()
+	desk.Admin.Get("/organizations/" + desk.Org + "/reports?overdue=true").Expect(http.StatusOK).ExpectIDSet()
 	if !overdueInTemporal(t, report, false) {
 		t.Fatalf("the accepted report's workflow is still marked overdue")
 	}
