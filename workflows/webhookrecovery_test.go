@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,8 +38,13 @@ func TestRecoveryPagesThroughTheDeliveries(t *testing.T) {
 				}
 				return found, nil
 			})
+		// The children run side by side, each on its own goroutine: record them under a lock and
+		// compare them by id, not in the order they happened to run.
+		var mu sync.Mutex
 		var started []DeliveryInput
 		e.RegisterWorkflowWithOptions(func(_ workflow.Context, d DeliveryInput) (DeliveryResult, error) {
+			mu.Lock()
+			defer mu.Unlock()
 			started = append(started, d)
 			return DeliveryResult{State: domain.DeliveryDelivered}, nil
 		}, workflow.RegisterOptions{Name: WebhookDeliveryWorkflowName})
@@ -52,8 +58,12 @@ func TestRecoveryPagesThroughTheDeliveries(t *testing.T) {
 	if err := e.GetWorkflowError(); !errors.As(err, &more) {
 		t.Fatalf("a full page: %v, want a new run for the next page", err)
 	}
-	if len(started) != 2 || started[0].DeliveryID != page[0].ID || started[0].FirstAttempt != 13 || started[1].FirstAttempt != 4 {
-		t.Fatalf("deliveries sent again: %+v", started)
+	firstAttempts := map[uuid.UUID]int{}
+	for _, d := range started {
+		firstAttempts[d.DeliveryID] = d.FirstAttempt
+	}
+	if len(started) != 2 || firstAttempts[page[0].ID] != 13 || firstAttempts[page[1].ID] != 4 {
+		t.Fatalf("deliveries sent again: %+v; want %s from attempt 13 and %s from attempt 4", started, page[0].ID, page[1].ID)
 	}
 
 	in.After, in.Recovered = page[1].At, 2
