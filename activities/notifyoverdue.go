@@ -18,13 +18,9 @@ func (a *Activities) composeOverdue(ctx context.Context, n domain.Notice, nt not
 	if err != nil {
 		return nt, err
 	}
-	clock, err := a.Store.ReportClock(ctx, r.ID)
-	if err != nil {
-		return nt, err
-	}
-	due := clock.AcceptBy
+	due := r.Deadlines.AcceptBy
 	if n.Text == domain.BreachClose {
-		due = clock.CloseBy
+		due = r.Deadlines.CloseBy
 	}
 	when := ""
 	if due != nil {

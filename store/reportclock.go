@@ -38,11 +38,3 @@ func (s *Store) MarkReportBreached(ctx context.Context, id uuid.UUID, kind strin
 	_, err := s.Pool.Exec(ctx, `UPDATE reports SET `+column+` = coalesce(`+column+`, $2) WHERE id = $1`, id, at)
 	return err
 }
-
-// ReportClock reads the deadlines written on a report (none: zero).
-func (s *Store) ReportClock(ctx context.Context, id uuid.UUID) (domain.ServiceClock, error) {
-	var c domain.ServiceClock
-	err := s.Pool.QueryRow(ctx, `SELECT accept_by, close_by, accept_met, close_met FROM reports WHERE id = $1`, id).
-		Scan(&c.AcceptBy, &c.CloseBy, &c.AcceptMet, &c.CloseMet)
-	return c, err
-}
