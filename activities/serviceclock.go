@@ -26,18 +26,20 @@ type StartServiceClockInput struct {
 // StartServiceClock snapshots the organization's terms for the report's category and starts the
 // clocks on them; nil when the organization promises nothing. Either is written on the report.
 func (a *Activities) StartServiceClock(ctx context.Context, in StartServiceClockInput) (*domain.ServiceClock, error) {
-	r, err := a.Store.ReportByID(ctx, in.ReportID)
-	if err != nil {
-		return nil, err
-	}
 	levels, found, err := a.Store.ServiceLevelsOf(ctx, in.OrganizationID)
 	if err != nil {
 		return nil, err
 	}
 	var clock *domain.ServiceClock
-	if terms, ok := levels.TermsFor(r.CategoryID); found && ok {
-		c := domain.StartServiceClock(terms, in.State, in.At)
-		clock = &c
+	if found {
+		r, err := a.Store.ReportByID(ctx, in.ReportID)
+		if err != nil {
+			return nil, err
+		}
+		if terms, ok := levels.TermsFor(r.CategoryID); ok {
+			c := domain.StartServiceClock(terms, in.State, in.At)
+			clock = &c
+		}
 	}
 	if clock == nil && !in.Handover {
 		return nil, nil // a new report's columns are empty already
