@@ -1,7 +1,5 @@
 package domain
 
-import "time"
-
 // Duplicate hints: the open reports near a new feedback, of the same kind and recent, that its
 // reporter (or an organization's member) may look at before treating it as a new problem.
 const (
@@ -24,9 +22,6 @@ type HintSettings struct {
 // DefaultHintSettings apply to categories without settings of their own, and to feedbacks
 // without a category.
 var DefaultHintSettings = HintSettings{Radius: DefaultHintRadius, WindowDays: DefaultHintWindowDays}
-
-// Window is how far back a hint's report may have been created.
-func (h HintSettings) Window() time.Duration { return time.Duration(h.WindowDays) * 24 * time.Hour }
 
 // CheckHintSettings validates the settings an admin sends; nil fields are missing.
 func (vs *Violations) CheckHintSettings(radius, windowDays *int) {
