@@ -43,10 +43,7 @@ type categoryServiceLevelData struct {
 }
 
 func (d serviceLevelsData) text() domain.ServiceLevelsText {
-	t := domain.ServiceLevelsText{TimeZone: d.TimeZone, Holidays: d.Holidays}
-	for _, r := range d.HoursAvailable {
-		t.Hours = append(t.Hours, domain.OpeningRangeText{DayOfWeek: r.DayOfWeek, Opens: r.Opens, Closes: r.Closes})
-	}
+	t := domain.ServiceLevelsText{TimeZone: d.TimeZone, Holidays: d.Holidays, Hours: openingRangeTexts(d.HoursAvailable)}
 	if d.Default != nil {
 		t.Default = &domain.ServiceLevelText{AcceptWithin: d.Default.AcceptWithin, CloseWithin: d.Default.CloseWithin}
 	}

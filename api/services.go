@@ -45,6 +45,15 @@ type openingRangeData struct {
 	Closes    *string `json:"closes"`
 }
 
+// openingRangeTexts are the ranges as the domain reads what a client wrote.
+func openingRangeTexts(in []openingRangeData) []domain.OpeningRangeText {
+	out := make([]domain.OpeningRangeText, len(in))
+	for i, r := range in {
+		out[i] = domain.OpeningRangeText{DayOfWeek: r.DayOfWeek, Opens: r.Opens, Closes: r.Closes}
+	}
+	return out
+}
+
 // check validates the request and returns the fields to set (nil: unchanged); on creation name, contactPoint.telephone and
 // contactPoint.timeZone are required, and a patch may not blank them. hoursAvailable, when
 // given, replaces every range.
@@ -82,11 +91,7 @@ func (d *serviceData) check(creating bool) (store.ServicePatch, error) {
 		out.TimeZone = zone
 	}
 	if cp.HoursAvailable != nil {
-		texts := make([]domain.OpeningRangeText, len(*cp.HoursAvailable))
-		for i, r := range *cp.HoursAvailable {
-			texts[i] = domain.OpeningRangeText{DayOfWeek: r.DayOfWeek, Opens: r.Opens, Closes: r.Closes}
-		}
-		ranges := domain.ParseOpeningRanges(&vs, "contactPoint.hoursAvailable", texts)
+		ranges := domain.ParseOpeningRanges(&vs, "contactPoint.hoursAvailable", openingRangeTexts(*cp.HoursAvailable))
 		out.Ranges = &ranges
 	}
 	return out, vs.Err()

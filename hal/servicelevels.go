@@ -40,10 +40,7 @@ func durationText(d *domain.Duration) *string {
 
 func RenderServiceLevels(l domain.ServiceLevels) ServiceLevels {
 	org := l.OrganizationID.String()
-	hours := make([]OpeningRange, len(l.Calendar.Hours))
-	for i, r := range l.Calendar.Hours {
-		hours[i] = OpeningRange{DayOfWeek: r.Day.String(), Opens: domain.FormatTimeOfDay(r.Opens), Closes: domain.FormatTimeOfDay(r.Closes)}
-	}
+	hours := RenderOpeningRanges(l.Calendar.Hours)
 	holidays := append([]string{}, l.Calendar.Holidays...)
 	categories := make([]CategoryServiceLevelTerms, len(l.Categories))
 	for i, c := range l.Categories {

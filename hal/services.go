@@ -32,15 +32,21 @@ type OpeningRange struct {
 	Closes    string `json:"closes"`
 }
 
+// RenderOpeningRanges writes weekly ranges as clients write them ("Monday", "09:00", "17:00").
+func RenderOpeningRanges(rs []domain.OpeningRange) []OpeningRange {
+	out := make([]OpeningRange, len(rs))
+	for i, r := range rs {
+		out[i] = OpeningRange{DayOfWeek: r.Day.String(), Opens: domain.FormatTimeOfDay(r.Opens), Closes: domain.FormatTimeOfDay(r.Closes)}
+	}
+	return out
+}
+
 func ServiceLink(id uuid.UUID) *Link {
 	return NewLink("/services/"+id.String(), "service", id.String())
 }
 
 func RenderService(sv domain.Service, now time.Time) Service {
-	hours := make([]OpeningRange, len(sv.Hours.Ranges))
-	for i, r := range sv.Hours.Ranges {
-		hours[i] = OpeningRange{DayOfWeek: r.Day.String(), Opens: domain.FormatTimeOfDay(r.Opens), Closes: domain.FormatTimeOfDay(r.Closes)}
-	}
+	hours := RenderOpeningRanges(sv.Hours.Ranges)
 	return Service{
 		Resource: NewResource("Service", sv.ID.String(), sv.CreatedAt, sv.UpdatedAt),
 		Name:     sv.Name, Description: sv.Description,
