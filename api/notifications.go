@@ -96,17 +96,7 @@ func (s *Server) listNotifications(c *gin.Context) error {
 	}
 	q := newQuery(c)
 	p := q.page()
-	var read *bool
-	switch c.Query("read") {
-	case "":
-	case "false", "0":
-		read = new(bool)
-	case "true", "1":
-		read = new(bool)
-		*read = true
-	default:
-		q.vs.Add("read", domain.MsgInvalidBool)
-	}
+	read := q.boolean("read")
 	if err := q.err(); err != nil {
 		return err
 	}

@@ -132,7 +132,7 @@ func (q *query) boolean(name string) *bool {
 	if !ok || v == "" {
 		return nil
 	}
-	switch strings.ToLower(v) {
+	switch v {
 	case "true", "1":
 		b := true
 		return &b
