@@ -2,16 +2,10 @@ package api
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
-	"fmt"
-	"log/slog"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -124,70 +118,6 @@ func (t *Tokens) VerifyFor(raw, audience string) (string, error) {
 		return "", domain.Unauthorized(domain.MsgTokenInvalid)
 	}
 	return c.Subject, nil
-}
-
-// LoadSigningKey reads the RSA key from pemText or file; with neither, it uses (and on first use
-// creates) a development key in dataDir, so tokens survive restarts on a laptop.
-func LoadSigningKey(pemText, file, dataDir string, log *slog.Logger) (*rsa.PrivateKey, error) {
-	if pemText != "" {
-		return parseRSAKey([]byte(pemText))
-	}
-	if file != "" {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("JWT_PRIVATE_KEY_FILE: %w", err)
-		}
-		return parseRSAKey(b)
-	}
-	path := filepath.Join(dataDir, "jwt-dev-key.pem")
-	if b, err := os.ReadFile(path); err == nil {
-		return parseRSAKey(b)
-	}
-	log.Warn("no JWT_PRIVATE_KEY configured: generating a development signing key", "path", path)
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, err
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, err
-	}
-	// Two processes starting together may both generate a key; the rename makes one win whole.
-	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
-	if err := os.WriteFile(tmp, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(path); err == nil {
-		os.Remove(tmp)
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		return parseRSAKey(b)
-	}
-	return key, os.Rename(tmp, path)
-}
-
-func parseRSAKey(b []byte) (*rsa.PrivateKey, error) {
-	block, _ := pem.Decode(b)
-	if block == nil {
-		return nil, errors.New("JWT key: no PEM block found")
-	}
-	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		return k, nil
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, fmt.Errorf("JWT key: %w", err)
-	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if !ok {
-		return nil, errors.New("JWT key: not an RSA key (RS256 needs one)")
-	}
-	return rk, nil
 }
 
 // derivedKey is a secret for purpose, derived from the signing key: every instance sharing the
