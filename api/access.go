@@ -43,3 +43,12 @@ func (s *Server) requireAnyRole(c *gin.Context, orgID uuid.UUID, msg string, rol
 	}
 	return m, &domain.Error{Kind: domain.KindForbidden, Msg: domain.Msg(msg)}
 }
+
+// adminOrganization loads the organization in the path for one of its admins.
+func (s *Server) adminOrganization(c *gin.Context) (domain.Organization, error) {
+	o, err := s.pathOrganization(c)
+	if err == nil {
+		_, err = s.requireAdmin(c, o.ID)
+	}
+	return o, err
+}

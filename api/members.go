@@ -45,11 +45,8 @@ type memberData struct {
 }
 
 func (s *Server) addMember(c *gin.Context) error {
-	o, err := s.pathOrganization(c)
+	o, err := s.adminOrganization(c)
 	if err != nil {
-		return err
-	}
-	if _, err := s.requireAdmin(c, o.ID); err != nil {
 		return err
 	}
 	var in memberData

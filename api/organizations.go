@@ -127,11 +127,8 @@ func (s *Server) getOrganization(c *gin.Context) error {
 }
 
 func (s *Server) patchOrganization(c *gin.Context) error {
-	o, err := s.pathOrganization(c)
+	o, err := s.adminOrganization(c)
 	if err != nil {
-		return err
-	}
-	if _, err := s.requireAdmin(c, o.ID); err != nil {
 		return err
 	}
 	var in organizationData

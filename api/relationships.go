@@ -25,11 +25,8 @@ type relationshipData struct {
 // addPartner makes another organization of the application a partner (admins only) and answers
 // with that organization.
 func (s *Server) addPartner(c *gin.Context) error {
-	o, err := s.pathOrganization(c)
+	o, err := s.adminOrganization(c)
 	if err != nil {
-		return err
-	}
-	if _, err := s.requireAdmin(c, o.ID); err != nil {
 		return err
 	}
 	var in relationshipData
@@ -65,11 +62,8 @@ func (s *Server) addPartner(c *gin.Context) error {
 // listPartners answers a page of the organization's partners (admins only), with the filters of
 // the organization list.
 func (s *Server) listPartners(c *gin.Context) error {
-	o, err := s.pathOrganization(c)
+	o, err := s.adminOrganization(c)
 	if err != nil {
-		return err
-	}
-	if _, err := s.requireAdmin(c, o.ID); err != nil {
 		return err
 	}
 	q := newQuery(c)

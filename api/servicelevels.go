@@ -54,15 +54,6 @@ func (d serviceLevelsData) text() domain.ServiceLevelsText {
 	return t
 }
 
-// adminOrganization loads the organization in the path for one of its admins.
-func (s *Server) adminOrganization(c *gin.Context) (domain.Organization, error) {
-	o, err := s.pathOrganization(c)
-	if err == nil {
-		_, err = s.requireAdmin(c, o.ID)
-	}
-	return o, err
-}
-
 // getServiceLevels answers the organization's service levels; 404 (no_service_levels) while it
 // has set none.
 func (s *Server) getServiceLevels(c *gin.Context) error {

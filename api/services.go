@@ -129,11 +129,8 @@ func (s *Server) getService(c *gin.Context) error {
 
 // createService adds a service to an organization (its admins only).
 func (s *Server) createService(c *gin.Context) error {
-	o, err := s.pathOrganization(c)
+	o, err := s.adminOrganization(c)
 	if err != nil {
-		return err
-	}
-	if _, err := s.requireAdmin(c, o.ID); err != nil {
 		return err
 	}
 	var in serviceData

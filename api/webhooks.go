@@ -87,11 +87,8 @@ func stringsJoin(xs []string) string {
 }
 
 func (s *Server) createWebhook(c *gin.Context) error {
-	o, err := s.pathOrganization(c)
+	o, err := s.adminOrganization(c)
 	if err != nil {
-		return err
-	}
-	if _, err := s.requireAdmin(c, o.ID); err != nil {
 		return err
 	}
 	var in webhookData
