@@ -40,6 +40,11 @@ type WebhookSettings struct {
 	AllowInternal bool            // allow loopback and private targets (tests, development)
 }
 
+// Retry is how the deliveries started now are retried.
+func (s WebhookSettings) Retry() domain.DeliveryRetry {
+	return domain.NewDeliveryRetry(s.Schedule, s.RetryAfterCap, s.Jitter)
+}
+
 // NewWebhookClient is the HTTP client deliveries use: bounded in time, never following
 // redirects (a 3xx is a failure), and unable to reach internal addresses unless allowed.
 func NewWebhookClient(s WebhookSettings) *http.Client {
@@ -63,17 +68,15 @@ type EventInput struct {
 
 // PreparedEvent lists the deliveries to make, and how to retry them.
 type PreparedEvent struct {
-	Deliveries    []uuid.UUID
-	WebhookIDs    []uuid.UUID
-	Schedule      []domain.Duration
-	RetryAfterCap domain.Duration
-	Jitter        int // percent
+	Deliveries []uuid.UUID
+	WebhookIDs []uuid.UUID
+	domain.DeliveryRetry
 }
 
 // PrepareEvent finds the webhooks of the organizations concerned (the report's whole delegation
 // chain) subscribed to the event, renders the resource once, and records one delivery each.
 func (a *Activities) PrepareEvent(ctx context.Context, in EventInput) (PreparedEvent, error) {
-	out := PreparedEvent{Schedule: domain.Durations(a.Webhooks.Schedule), RetryAfterCap: domain.Duration(a.Webhooks.RetryAfterCap), Jitter: a.Webhooks.Jitter}
+	out := PreparedEvent{DeliveryRetry: a.Webhooks.Retry()}
 	r, err := a.Store.ReportByID(ctx, in.ReportID)
 	if err != nil {
 		return out, err

@@ -54,8 +54,7 @@ func (s *Server) recoverWebhook(c *gin.Context) error {
 		StaticSummary:            "recovery of webhook " + w.ID.String() + " since " + since.Format(time.RFC3339),
 	}, workflows.WebhookRecoveryWorkflowName, workflows.RecoveryInput{
 		WebhookID: w.ID, After: domain.DeliveryCursor{CreatedAt: since},
-		Schedule: domain.Durations(s.settings.Webhooks.Schedule), RetryAfterCap: domain.Duration(s.settings.Webhooks.RetryAfterCap),
-		Jitter: s.settings.Webhooks.Jitter,
+		DeliveryRetry: s.settings.Webhooks.retry(),
 	})
 	var running *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &running) {

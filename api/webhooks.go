@@ -27,6 +27,11 @@ type WebhookSettings struct {
 	SecretOverlap time.Duration
 }
 
+// retry is how the deliveries the API starts (redeliveries, recoveries) are retried.
+func (w WebhookSettings) retry() domain.DeliveryRetry {
+	return domain.NewDeliveryRetry(w.Schedule, w.RetryAfterCap, w.Jitter)
+}
+
 func (s *Server) webhookRoutes(g *gin.RouterGroup) {
 	g.POST("/organizations/:organization/webhooks", s.handle(s.createWebhook))
 	g.GET("/organizations/:organization/webhooks", s.handle(s.listWebhooks))
@@ -245,9 +250,7 @@ func (s *Server) redeliver(c *gin.Context) error {
 			WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 			StaticSummary:            "redelivery of " + d.Event + " to webhook " + w.ID.String(),
 		}, workflows.WebhookDeliveryWorkflowName, workflows.DeliveryInput{
-			DeliveryID: d.ID, WebhookID: w.ID, Schedule: domain.Durations(s.settings.Webhooks.Schedule),
-			RetryAfterCap: domain.Duration(s.settings.Webhooks.RetryAfterCap), FirstAttempt: len(d.Attempts) + 1,
-			Jitter: s.settings.Webhooks.Jitter,
+			DeliveryID: d.ID, WebhookID: w.ID, DeliveryRetry: s.settings.Webhooks.retry(), FirstAttempt: len(d.Attempts) + 1,
 		})
 	if err != nil {
 		return err

@@ -144,8 +144,7 @@ func startDeliveries(ctx workflow.Context, ev activities.EventInput, prep activi
 	for i, id := range prep.Deliveries {
 		cctx := asDeliveryChild(ctx, id, ev.Event+" to webhook "+prep.WebhookIDs[i].String())
 		futures[i] = workflow.ExecuteChildWorkflow(cctx, WebhookDeliveryWorkflowName, DeliveryInput{
-			DeliveryID: id, WebhookID: prep.WebhookIDs[i], Schedule: prep.Schedule, RetryAfterCap: prep.RetryAfterCap, FirstAttempt: 1,
-			Jitter: prep.Jitter,
+			DeliveryID: id, WebhookID: prep.WebhookIDs[i], DeliveryRetry: prep.DeliveryRetry, FirstAttempt: 1,
 		})
 	}
 	for _, f := range futures {

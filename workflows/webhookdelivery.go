@@ -14,14 +14,10 @@ import (
 
 // DeliveryInput starts (or restarts, for a redelivery) one webhook delivery.
 type DeliveryInput struct {
-	DeliveryID    uuid.UUID
-	WebhookID     uuid.UUID
-	Schedule      []domain.Duration // waits between attempts
-	RetryAfterCap domain.Duration
-	FirstAttempt  int // the number of the first attempt of this run (attempts are numbered across runs)
-	// Jitter spreads each wait of the schedule over ±Jitter percent (runs started before it
-	// existed read 0: no spread, as they were recorded).
-	Jitter int
+	DeliveryID uuid.UUID
+	WebhookID  uuid.UUID
+	domain.DeliveryRetry
+	FirstAttempt int // the number of the first attempt of this run (attempts are numbered across runs)
 }
 
 // DeliveryResult is how the delivery ended.

@@ -106,7 +106,7 @@ func (e *deliveryEnv) offsets() []time.Duration {
 }
 
 func deliveryInput(schedule []time.Duration, cap time.Duration) DeliveryInput {
-	return DeliveryInput{DeliveryID: uuid.New(), WebhookID: uuid.New(), Schedule: domain.Durations(schedule), RetryAfterCap: domain.Duration(cap), FirstAttempt: 1}
+	return DeliveryInput{DeliveryID: uuid.New(), WebhookID: uuid.New(), DeliveryRetry: domain.NewDeliveryRetry(schedule, cap, 0), FirstAttempt: 1}
 }
 
 // cumulative lists 0 then the running sums of the waits: when each attempt falls due.
@@ -270,7 +270,7 @@ func TestEventPublishedAfterALongDatabaseOutage(t *testing.T) {
 			if e.Now().Sub(start) < 10*time.Minute {
 				return activities.PreparedEvent{}, errors.New("database unavailable")
 			}
-			return activities.PreparedEvent{Deliveries: []uuid.UUID{delivery}, WebhookIDs: []uuid.UUID{uuid.New()}, Schedule: []domain.Duration{domain.Duration(time.Second)}}, nil
+			return activities.PreparedEvent{Deliveries: []uuid.UUID{delivery}, WebhookIDs: []uuid.UUID{uuid.New()}, DeliveryRetry: domain.DeliveryRetry{Schedule: []domain.Duration{domain.Duration(time.Second)}}}, nil
 		})
 	var started []DeliveryInput
 	e.OnWorkflow(WebhookDeliveryWorkflowName, mock.Anything, mock.Anything).Return(

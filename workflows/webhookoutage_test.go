@@ -28,7 +28,7 @@ func eventsDuringAnOutage(ctx workflow.Context, deliveries []uuid.UUID, every ti
 		}
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{WorkflowID: WebhookDeliveryWorkflowID(id)})
 		futures[i] = workflow.ExecuteChildWorkflow(cctx, WebhookDeliveryWorkflowName, DeliveryInput{
-			DeliveryID: id, WebhookID: uuid.Nil, Schedule: schedule, RetryAfterCap: domain.Duration(time.Hour), FirstAttempt: 1, Jitter: 20,
+			DeliveryID: id, WebhookID: uuid.Nil, DeliveryRetry: domain.DeliveryRetry{Schedule: schedule, RetryAfterCap: domain.Duration(time.Hour), Jitter: 20}, FirstAttempt: 1,
 		})
 	}
 	for i, f := range futures {

@@ -15,12 +15,10 @@ import (
 type RecoveryInput struct {
 	WebhookID uuid.UUID
 	// After is where this run starts: at first the time asked for ("since") and no delivery.
-	After         domain.DeliveryCursor
-	PageSize      int // deliveries sent again per run (0: defaultRecoveryPage)
-	Schedule      []domain.Duration
-	RetryAfterCap domain.Duration
-	Jitter        int
-	Recovered     int // sent again by the runs before this one
+	After    domain.DeliveryCursor
+	PageSize int // deliveries sent again per run (0: defaultRecoveryPage)
+	domain.DeliveryRetry
+	Recovered int // sent again by the runs before this one
 }
 
 // RecoveryResult tells how many deliveries were sent again.
@@ -68,8 +66,8 @@ func WebhookRecoveryWorkflow(ctx workflow.Context, in RecoveryInput) (RecoveryRe
 func startRecovered(ctx workflow.Context, in RecoveryInput, d domain.RecoverableDelivery) workflow.ChildWorkflowFuture {
 	ctx = asDeliveryChild(ctx, d.ID, "recovery of "+d.Event+" to webhook "+in.WebhookID.String())
 	return workflow.ExecuteChildWorkflow(ctx, WebhookDeliveryWorkflowName, DeliveryInput{
-		DeliveryID: d.ID, WebhookID: in.WebhookID, Schedule: in.Schedule, RetryAfterCap: in.RetryAfterCap,
-		FirstAttempt: d.Attempts + 1, Jitter: in.Jitter,
+		DeliveryID: d.ID, WebhookID: in.WebhookID, DeliveryRetry: in.DeliveryRetry,
+		FirstAttempt: d.Attempts + 1,
 	})
 }
 
