@@ -23,9 +23,23 @@ type StartServiceClockInput struct {
 	Handover bool
 }
 
-// StartServiceClock snapshots the organization's terms for the report's category and starts the
-// clocks on them; nil when the organization promises nothing. Either is written on the report.
+// StartServiceClock starts the clocks of a new report on the terms it took when it arrived, or of
+// a report handed over on its receiver's terms for its category now; nil when the organization
+// promises nothing. Either is written on the report.
 func (a *Activities) StartServiceClock(ctx context.Context, in StartServiceClockInput) (*domain.ServiceClock, error) {
+	if !in.Handover {
+		terms, taken, err := a.Store.ArrivalTerms(ctx, in.ReportID)
+		if err != nil {
+			return nil, err
+		}
+		if taken {
+			if terms == nil {
+				return nil, nil // its columns are empty already
+			}
+			c := domain.StartServiceClock(*terms, in.State, in.At)
+			return &c, a.Store.SetReportClock(ctx, in.ReportID, &c)
+		}
+	}
 	levels, found, err := a.Store.ServiceLevelsOf(ctx, in.OrganizationID)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -118,15 +119,19 @@ func (s *Store) DeliverFeedback(ctx context.Context, feedbackID uuid.UUID, repor
 	return s.InTx(ctx, func(tx pgx.Tx) error {
 		for _, r := range reports {
 			at := r.Checkpoints[0].At
-			tag, err := tx.Exec(ctx, `INSERT INTO reports (id, feedback_id, application_id, organization_id, place_id, category_id, state, description, created_at, updated_at)
-				SELECT $1, f.id, f.application_id, $2, $3, f.category_id, $4, f.description, $5, $6 FROM feedbacks f WHERE f.id = $7
-				ON CONFLICT (id) DO NOTHING`,
-				r.ID, r.OrganizationID, r.PlaceID, string(r.State), at, r.Checkpoints[len(r.Checkpoints)-1].At, feedbackID)
+			var category *uuid.UUID
+			err := tx.QueryRow(ctx, `INSERT INTO reports (id, feedback_id, application_id, organization_id, place_id, category_id, state, description, created_at, updated_at, arrival_terms_taken)
+				SELECT $1, f.id, f.application_id, $2, $3, f.category_id, $4, f.description, $5, $6, true FROM feedbacks f WHERE f.id = $7
+				ON CONFLICT (id) DO NOTHING RETURNING category_id`,
+				r.ID, r.OrganizationID, r.PlaceID, string(r.State), at, r.Checkpoints[len(r.Checkpoints)-1].At, feedbackID).Scan(&category)
+			if errors.Is(err, pgx.ErrNoRows) {
+				continue // delivered by an earlier attempt
+			}
 			if err != nil {
 				return err
 			}
-			if tag.RowsAffected() == 0 {
-				continue // delivered by an earlier attempt
+			if err := takeArrivalTerms(ctx, tx, r.ID, r.OrganizationID, category); err != nil {
+				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO report_organizations (report_id, organization_id, position, created_at) VALUES ($1, $2, 0, $3)`,
 				r.ID, r.OrganizationID, at); err != nil {

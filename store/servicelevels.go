@@ -15,10 +15,14 @@ import (
 // per category (in the order they were written); false when it has never set any. Reports read
 // them once, when they reach the organization, as the terms they run on.
 func (s *Store) ServiceLevelsOf(ctx context.Context, org uuid.UUID) (domain.ServiceLevels, bool, error) {
+	return serviceLevelsOf(ctx, s.Pool, org)
+}
+
+func serviceLevelsOf(ctx context.Context, q querier, org uuid.UUID) (domain.ServiceLevels, bool, error) {
 	l := domain.ServiceLevels{OrganizationID: org, Categories: []domain.CategoryServiceLevel{}}
 	var hours []byte
 	var holidays []time.Time
-	err := s.Pool.QueryRow(ctx, `SELECT time_zone, hours, holidays, updated_at FROM service_calendars WHERE organization_id = $1`, org).
+	err := q.QueryRow(ctx, `SELECT time_zone, hours, holidays, updated_at FROM service_calendars WHERE organization_id = $1`, org).
 		Scan(&l.Calendar.TimeZone, &hours, &holidays, &l.UpdatedAt)
 	if err == pgx.ErrNoRows {
 		return l, false, nil
@@ -33,7 +37,7 @@ func (s *Store) ServiceLevelsOf(ctx context.Context, org uuid.UUID) (domain.Serv
 	for i, h := range holidays {
 		l.Calendar.Holidays[i] = h.Format(domain.HolidayLayout)
 	}
-	rows, err := s.Pool.Query(ctx, `SELECT category_id, accept_within, close_within FROM service_levels
+	rows, err := q.Query(ctx, `SELECT category_id, accept_within, close_within FROM service_levels
 		WHERE organization_id = $1 ORDER BY category_id IS NOT NULL, updated_at, category_id`, org)
 	if err != nil {
 		return l, false, err
