@@ -23,42 +23,45 @@ type StartServiceClockInput struct {
 	Handover bool
 }
 
-// StartServiceClock starts the clocks of a new report on the terms it took when it arrived, or of
-// a report handed over on its receiver's terms for its category now; nil when the organization
-// promises nothing. Either is written on the report.
+// StartServiceClock starts the clocks of a report on the terms serviceTerms finds; nil when its
+// organization promises nothing. Either is written on the report (a new report's columns are
+// empty already).
 func (a *Activities) StartServiceClock(ctx context.Context, in StartServiceClockInput) (*domain.ServiceClock, error) {
-	if !in.Handover {
-		terms, taken, err := a.Store.ArrivalTerms(ctx, in.ReportID)
-		if err != nil {
-			return nil, err
-		}
-		if taken {
-			if terms == nil {
-				return nil, nil // its columns are empty already
-			}
-			c := domain.StartServiceClock(*terms, in.State, in.At)
-			return &c, a.Store.SetReportClock(ctx, in.ReportID, &c)
-		}
-	}
-	levels, found, err := a.Store.ServiceLevelsOf(ctx, in.OrganizationID)
-	if err != nil {
+	terms, err := a.serviceTerms(ctx, in)
+	if err != nil || (terms == nil && !in.Handover) {
 		return nil, err
 	}
 	var clock *domain.ServiceClock
-	if found {
-		r, err := a.Store.ReportByID(ctx, in.ReportID)
-		if err != nil {
-			return nil, err
-		}
-		if terms, ok := levels.TermsFor(r.CategoryID); ok {
-			c := domain.StartServiceClock(terms, in.State, in.At)
-			clock = &c
-		}
-	}
-	if clock == nil && !in.Handover {
-		return nil, nil // a new report's columns are empty already
+	if terms != nil {
+		c := domain.StartServiceClock(*terms, in.State, in.At)
+		clock = &c
 	}
 	return clock, a.Store.SetReportClock(ctx, in.ReportID, clock)
+}
+
+// serviceTerms finds the terms a report's clocks start on: a new report's are those it took when
+// it arrived; a report handed over (or created before reports took them) runs on its
+// organization's terms for its category now. nil: nothing is promised.
+func (a *Activities) serviceTerms(ctx context.Context, in StartServiceClockInput) (*domain.ServiceTerms, error) {
+	if !in.Handover {
+		terms, taken, err := a.Store.ArrivalTerms(ctx, in.ReportID)
+		if err != nil || taken {
+			return terms, err
+		}
+	}
+	levels, found, err := a.Store.ServiceLevelsOf(ctx, in.OrganizationID)
+	if err != nil || !found {
+		return nil, err
+	}
+	r, err := a.Store.ReportByID(ctx, in.ReportID)
+	if err != nil {
+		return nil, err
+	}
+	terms, ok := levels.TermsFor(r.CategoryID)
+	if !ok {
+		return nil, nil
+	}
+	return &terms, nil
 }
 
 // MoveServiceClockInput is a report's move from one state to another at At.
