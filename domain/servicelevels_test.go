@@ -46,25 +46,19 @@ func TestCalendarDatesAreTheWeekdaysTheTestsSay(t *testing.T) {
 	}
 }
 
-func TestWorkingTimeOnOfficeHours(t *testing.T) {
-	cal := officeHours("2026-12-25")
-	for _, c := range []struct {
-		name string
-		from time.Time
-		work time.Duration
-		want time.Time
-	}{
-		{"within the day", at(2026, 12, 1, 10, 0), 3 * time.Hour, at(2026, 12, 1, 13, 0)},
-		{"ending exactly at closing", at(2026, 12, 1, 9, 0), 8 * time.Hour, at(2026, 12, 1, 17, 0)},
-		{"over the night", at(2026, 12, 1, 16, 0), 2 * time.Hour, at(2026, 12, 2, 10, 0)},
-		{"from before opening", at(2026, 12, 1, 6, 0), time.Hour, at(2026, 12, 1, 10, 0)},
-		{"from after closing", at(2026, 12, 1, 20, 0), time.Hour, at(2026, 12, 2, 10, 0)},
-		{"over the weekend", at(2026, 12, 4, 16, 0), 2 * time.Hour, at(2026, 12, 7, 10, 0)},
-		{"from a Saturday", at(2026, 12, 5, 12, 0), 30 * time.Minute, at(2026, 12, 7, 9, 30)},
-		{"a working week", at(2026, 12, 7, 9, 0), 40 * time.Hour, at(2026, 12, 11, 17, 0)},
-		{"over a Friday holiday and the weekend", at(2026, 12, 24, 16, 0), 2 * time.Hour, at(2026, 12, 28, 10, 0)},
-		{"nothing to add", at(2026, 12, 5, 12, 0), 0, at(2026, 12, 5, 12, 0)},
-	} {
+// workingTimeCase is working time added to a moment, and where it should end.
+type workingTimeCase struct {
+	name string
+	from time.Time
+	work time.Duration
+	want time.Time
+}
+
+// expectWorkingTimeAdded checks each case's end, and that the working time between its start
+// and that end is the time added.
+func expectWorkingTimeAdded(t *testing.T, cal ServiceCalendar, cases []workingTimeCase) {
+	t.Helper()
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := cal.AddWorkingTime(c.from, c.work)
 			if !got.Equal(c.want) {
@@ -77,6 +71,22 @@ func TestWorkingTimeOnOfficeHours(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestWorkingTimeOnOfficeHours(t *testing.T) {
+	cal := officeHours("2026-12-25")
+	expectWorkingTimeAdded(t, cal, []workingTimeCase{
+		{"within the day", at(2026, 12, 1, 10, 0), 3 * time.Hour, at(2026, 12, 1, 13, 0)},
+		{"ending exactly at closing", at(2026, 12, 1, 9, 0), 8 * time.Hour, at(2026, 12, 1, 17, 0)},
+		{"over the night", at(2026, 12, 1, 16, 0), 2 * time.Hour, at(2026, 12, 2, 10, 0)},
+		{"from before opening", at(2026, 12, 1, 6, 0), time.Hour, at(2026, 12, 1, 10, 0)},
+		{"from after closing", at(2026, 12, 1, 20, 0), time.Hour, at(2026, 12, 2, 10, 0)},
+		{"over the weekend", at(2026, 12, 4, 16, 0), 2 * time.Hour, at(2026, 12, 7, 10, 0)},
+		{"from a Saturday", at(2026, 12, 5, 12, 0), 30 * time.Minute, at(2026, 12, 7, 9, 30)},
+		{"a working week", at(2026, 12, 7, 9, 0), 40 * time.Hour, at(2026, 12, 11, 17, 0)},
+		{"over a Friday holiday and the weekend", at(2026, 12, 24, 16, 0), 2 * time.Hour, at(2026, 12, 28, 10, 0)},
+		{"nothing to add", at(2026, 12, 5, 12, 0), 0, at(2026, 12, 5, 12, 0)},
+	})
 	// The same Thursday without the holiday: the Friday counts.
 	if got := officeHours().AddWorkingTime(at(2026, 12, 24, 16, 0), 2*time.Hour); !got.Equal(at(2026, 12, 25, 10, 0)) {
 		t.Errorf("without the holiday: %s, want Friday 10:00", got.In(paris))
@@ -108,21 +118,12 @@ func TestWorkingTimeBetween(t *testing.T) {
 // A range closing at or before it opens runs past midnight; it belongs to the day it opens on.
 func TestWorkingTimeOverNight(t *testing.T) {
 	cal := ServiceCalendar{TimeZone: "Europe/Paris", Hours: []OpeningRange{{Day: time.Friday, Opens: 22 * 60, Closes: 2 * 60}}}
-	for _, c := range []struct {
-		name string
-		from time.Time
-		work time.Duration
-		want time.Time
-	}{
+	expectWorkingTimeAdded(t, cal, []workingTimeCase{
 		{"from the Friday evening", at(2026, 12, 4, 23, 0), 2 * time.Hour, at(2026, 12, 5, 1, 0)},
 		{"from past midnight, inside the Friday's range", at(2026, 12, 5, 1, 0), 30 * time.Minute, at(2026, 12, 5, 1, 30)},
 		{"to the next Friday", at(2026, 12, 4, 23, 0), 4 * time.Hour, at(2026, 12, 11, 23, 0)},
 		{"from the Saturday after it closed", at(2026, 12, 5, 2, 0), time.Hour, at(2026, 12, 11, 23, 0)},
-	} {
-		if got := cal.AddWorkingTime(c.from, c.work); !got.Equal(c.want) {
-			t.Errorf("%s: %s, want %s", c.name, got.In(paris), c.want)
-		}
-	}
+	})
 	if got := cal.WorkingTimeBetween(at(2026, 12, 1, 0, 0), at(2026, 12, 8, 0, 0)); got != 4*time.Hour {
 		t.Errorf("a week holds %s, want 4h", got)
 	}
@@ -184,20 +185,11 @@ func TestWorkingTimeAcrossDaylightSavingChanges(t *testing.T) {
 
 func TestCalendarWithoutHoursCountsEveryHourButHolidays(t *testing.T) {
 	always := ServiceCalendar{TimeZone: "Europe/Paris", Holidays: []string{"2026-12-25"}}
-	for _, c := range []struct {
-		name string
-		from time.Time
-		work time.Duration
-		want time.Time
-	}{
+	expectWorkingTimeAdded(t, always, []workingTimeCase{
 		{"a night", at(2026, 12, 4, 22, 0), 8 * time.Hour, at(2026, 12, 5, 6, 0)},
 		{"a weekend", at(2026, 12, 5, 0, 0), 48 * time.Hour, at(2026, 12, 7, 0, 0)},
 		{"over the holiday", at(2026, 12, 24, 20, 0), 8 * time.Hour, at(2026, 12, 26, 4, 0)},
-	} {
-		if got := always.AddWorkingTime(c.from, c.work); !got.Equal(c.want) {
-			t.Errorf("%s: %s, want %s", c.name, got.In(paris), c.want)
-		}
-	}
+	})
 	if got := always.WorkingTimeBetween(at(2026, 12, 24, 0, 0), at(2026, 12, 27, 0, 0)); got != 48*time.Hour {
 		t.Errorf("24–26 December hold %s, want 48h (the 25th excepted)", got)
 	}
